@@ -1,27 +1,121 @@
 package blas
 
 import (
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/gonum"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
 )
 
 // Sgemm computes c = alpha·op(a)·op(b) + beta·c for row-major float32 matrices, where op(a) is
 // m×k and op(b) is k×n; transA and transB select the transpose of a and b.
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	gonum.Implementation{}.Sgemm(trans(transA), trans(transB), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	checkGemm(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
+	if m == 0 || n == 0 {
+		return
+	}
+	active().sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // Dgemm is Sgemm for float64.
 func Dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
-	gonum.Implementation{}.Dgemm(trans(transA), trans(transB), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-}
-
-// Backend names the implementation in use, such as "gonum (pure Go)".
-func Backend() string { return "gonum (pure Go)" }
-
-func trans(t bool) blas.Transpose {
-	if t {
-		return blas.Trans
+	checkGemm(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
+	if m == 0 || n == 0 {
+		return
 	}
-	return blas.NoTrans
+	active().dgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
+
+// Backend names the implementation in use and, when it is not the first choice, why the others
+// were skipped, such as "openblas (libopenblas.so.0, OPENBLAS_CORETYPE=SkylakeX, 2 threads)" or
+// "gonum (pure Go; openblas skipped: libopenblas.so.0: cannot open shared object file)".
+func Backend() string {
+	active()
+	return chosen.desc
+}
+
+// EnvBackend is the environment variable that forces a backend: "gonum", "openblas" or "auto".
+const EnvBackend = "GOTENSOR_BLAS"
+
+// EnvLibrary is the environment variable naming the OpenBLAS library file to open.
+const EnvLibrary = "GOTENSOR_OPENBLAS"
+
+// impl is one BLAS backend. Arguments have been checked by checkGemm, and m, n > 0.
+type impl interface {
+	sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
+	dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int)
+}
+
+var (
+	chooseOnce sync.Once
+	chosen     struct {
+		impl impl
+		desc string
+	}
+)
+
+func active() impl {
+	chooseOnce.Do(func() { chosen.impl, chosen.desc = choose(os.Getenv(EnvBackend)) })
+	return chosen.impl
+}
+
+// choose walks the fallback chain, honouring a forced choice, and describes the outcome.
+func choose(force string) (impl, string) {
+	switch strings.ToLower(strings.TrimSpace(force)) {
+	case "", "auto", "openblas":
+	case "gonum":
+		return gonumImpl{}, fmt.Sprintf("gonum (pure Go; forced by %s=%s)", EnvBackend, force)
+	default:
+		return gonumImpl{}, fmt.Sprintf("gonum (pure Go; %s=%q is not one of auto, openblas, gonum)", EnvBackend, force)
+	}
+	ob, err := loadOpenBLAS()
+	if err != nil {
+		return gonumImpl{}, fmt.Sprintf("gonum (pure Go; openblas skipped: %v)", err)
+	}
+	return ob, ob.describe()
+}
+
+// checkGemm panics, as gonum's BLAS does, when the arguments do not describe valid row-major
+// matrices. It runs before any backend so that foreign code never reads out of bounds.
+func checkGemm(transA, transB bool, m, n, k, lenA, lda, lenB, ldb, lenC, ldc int) {
+	if m < 0 {
+		panic("blas: m < 0")
+	}
+	if n < 0 {
+		panic("blas: n < 0")
+	}
+	if k < 0 {
+		panic("blas: k < 0")
+	}
+	rowsA, colsA := m, k
+	if transA {
+		rowsA, colsA = k, m
+	}
+	rowsB, colsB := k, n
+	if transB {
+		rowsB, colsB = n, k
+	}
+	if lda < max(1, colsA) {
+		panic("blas: bad leading dimension of A")
+	}
+	if ldb < max(1, colsB) {
+		panic("blas: bad leading dimension of B")
+	}
+	if ldc < max(1, n) {
+		panic("blas: bad leading dimension of C")
+	}
+	if rowsA > 0 && colsA > 0 && lenA < lda*(rowsA-1)+colsA {
+		panic("blas: insufficient length of a")
+	}
+	if rowsB > 0 && colsB > 0 && lenB < ldb*(rowsB-1)+colsB {
+		panic("blas: insufficient length of b")
+	}
+	if m > 0 && n > 0 && lenC < ldc*(m-1)+n {
+		panic("blas: insufficient length of c")
+	}
+	if m > maxInt32 || n > maxInt32 || k > maxInt32 || lda > maxInt32 || ldb > maxInt32 || ldc > maxInt32 {
+		panic("blas: dimension exceeds the 32-bit BLAS integer")
+	}
+}
+
+const maxInt32 = 1<<31 - 1

@@ -1,9 +1,23 @@
 // Package blas multiplies dense row-major matrices with the fastest BLAS this host offers.
 //
-// At first use it tries, in order, a system BLAS loaded at run time without cgo (OpenBLAS from
-// Debian's libopenblas0-pthread, through purego), then gonum's pure-Go BLAS. Backend names the one
-// in use. All matrices are row-major; lda, ldb and ldc are row strides in elements. Inputs are never
-// modified; c is written as c = alpha·op(a)·op(b) + beta·c.
+// At first use it picks a backend, in order: OpenBLAS loaded at run time without cgo (Debian's
+// libopenblas0-pthread, opened with github.com/ebitengine/purego), then gonum's pure-Go BLAS.
+// Backend names the one in use and why the others were skipped. The environment variable
+// GOTENSOR_BLAS forces a choice: "gonum" uses the pure-Go BLAS, "openblas" insists on OpenBLAS
+// (falling back to gonum with the reason when it cannot load), "" or "auto" tries the chain.
+// GOTENSOR_OPENBLAS names another library file to open instead of libopenblas.so.0.
 //
-// The functions are safe for concurrent use.
+// Debian's OpenBLAS mis-detects some CPUs (an AVX-512 AMD EPYC here runs as "Prescott", about
+// 7× slower), so before the library loads, OPENBLAS_CORETYPE is set from the CPU's real features
+// unless the user set it already. OPENBLAS_NUM_THREADS, when set, is also left alone; otherwise
+// OpenBLAS runs GOMAXPROCS threads.
+//
+// All matrices are row-major; lda, ldb and ldc are row strides in elements, at least the row
+// length. Inputs are never modified; c is written as c = alpha·op(a)·op(b) + beta·c. Arguments that
+// do not describe valid matrices (short slices, small strides, negative sizes) panic with a
+// "blas: ..." message before any foreign code runs, as gonum's BLAS does.
+//
+// The functions are safe for concurrent use. Calls into OpenBLAS are serialized: the library
+// already spreads one multiplication over every core, and Debian's 0.3.21 build is not reliably
+// safe for concurrent callers.
 package blas
