@@ -47,6 +47,9 @@ func loadOpenBLAS() (_ *openBLAS, err error) {
 	ob := &openBLAS{lib: lib}
 	if v, ok := os.LookupEnv("OPENBLAS_CORETYPE"); ok {
 		ob.coreNote = "OPENBLAS_CORETYPE=" + v + " set by the user"
+		if ct := coreType(); ct != "" && !strings.EqualFold(ct, v) {
+			ob.coreNote += " (this CPU supports " + ct + ")"
+		}
 	} else if ct := coreType(); ct != "" {
 		// The library reads the variable once, while it loads; purego's runtime hooks make
 		// os.Setenv visible to C's getenv.
