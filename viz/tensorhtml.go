@@ -458,4 +458,3 @@ func SliceSegment(shape []int, values []float64) func(index []int, start, n int)
 
 // escapeText is html.EscapeString for text placed in HTML or SVG; kept here so every view escapes alike.
 func escapeText(s string) string { return html.EscapeString(s) }
-

@@ -47,7 +47,7 @@ func TestTensorInfoHTML(t *testing.T) {
 		{"nan and inf", special, "tensor_special.html",
 			[]string{"NaN 1", "Inf 2", "nan", "inf", "-inf"}, 4, 0},
 		{"truncated", info("float32", []int{100, 200}, ramp(20000, 0, 1)), "tensor_truncated.html",
-			[]string{"(100, 200)", "78.12 KiB", "⋯", "⋮", "⋱", "19999."}, 16 * 12 + 16 + 12 + 1, 0},
+			[]string{"(100, 200)", "78.12 KiB", "⋯", "⋮", "⋱", "19999."}, 16*12 + 16 + 12 + 1, 0},
 		{"3-D", info("float32", []int{2, 2, 3}, ramp(12, -6, 1)), "tensor_3d.html",
 			[]string{"(2, 2, 3)", "[0, :, :]", "-6.", "[1, :, :]", "5."}, 12, 2},
 		{"4-D truncated", info("float64", []int{10, 2, 2, 2}, ramp(80, 0, 0.5)), "",

@@ -1,0 +1,54 @@
+package viz
+
+import (
+	"math"
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestSamplePage writes a page with every view to $VIZ_SAMPLE_PAGE, for a look in a browser (headless Chromium
+// screenshots in the browser tests). It is skipped when the variable is unset.
+func TestSamplePage(t *testing.T) {
+	path := os.Getenv("VIZ_SAMPLE_PAGE")
+	if path == "" {
+		t.Skip("VIZ_SAMPLE_PAGE not set")
+	}
+	var b strings.Builder
+	b.WriteString(`<!doctype html><html><head><meta charset="utf-8"><title>viz sample</title></head>` +
+		`<body style="font-family:sans-serif;margin:16px">`)
+	section := func(title, body string) {
+		b.WriteString("<h3>" + escapeText(title) + "</h3>" + body)
+	}
+	n := 30 * 40
+	vals := make([]float64, n)
+	for i := range vals {
+		r, c := float64(i/40), float64(i%40)
+		vals[i] = math.Sin(r/5) * math.Cos(c/7) * 3
+	}
+	vals[45] = math.NaN()
+	vals[50] = math.Inf(1)
+	mat := info("float32", []int{30, 40}, vals)
+	mat.Name, mat.RequiresGrad = "w", true
+	section("matrix 30×40 with a NaN and an Inf", TensorInfoHTML(mat, HTMLOptions{}))
+	section("scalar", TensorInfoHTML(info("float32", nil, []float64{5}), HTMLOptions{}))
+	vec := info("float32", []int{3}, []float64{4, 9, 16})
+	vec.GradFn = "PowBackward0"
+	section("vector", TensorInfoHTML(vec, HTMLOptions{}))
+	section("3-D", TensorInfoHTML(info("int64", []int{3, 2, 4}, ramp(24, 0, 1)), HTMLOptions{}))
+	section("seed graph", seedGraph().HTML())
+	section("chain graph of 60 nodes", chainGraph(60).HTML())
+	for _, extra := range samplePageExtras {
+		section(extra.title, extra.html())
+	}
+	b.WriteString("</body></html>")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// samplePageExtras lets other files' tests add sections to the sample page.
+var samplePageExtras []struct {
+	title string
+	html  func() string
+}
