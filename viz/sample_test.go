@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestSamplePage writes a page with every view to $VIZ_SAMPLE_PAGE, for a look in a browser (headless Chromium
@@ -38,6 +39,30 @@ func TestSamplePage(t *testing.T) {
 	section("3-D", TensorInfoHTML(info("int64", []int{3, 2, 4}, ramp(24, 0, 1)), HTMLOptions{}))
 	section("seed graph", seedGraph().HTML())
 	section("chain graph of 60 nodes", chainGraph(60).HTML())
+	clock := newFakeClock()
+	running := NewProgress(ProgressOptions{Total: 200, Description: "epoch 2", Now: clock.Now})
+	clock.advance(3 * time.Second)
+	running.Add(90)
+	running.SetPostfix("loss=0.412")
+	section("progress, running", running.HTML())
+	done := NewProgress(ProgressOptions{Total: 200, Description: "epoch 3", Now: clock.Now})
+	clock.advance(5 * time.Second)
+	done.Add(200)
+	done.Close()
+	section("progress, done", done.HTML()+"<pre>"+escapeText(done.String())+"</pre>")
+	stopped := NewProgress(ProgressOptions{Total: 200, Now: clock.Now})
+	stopped.Add(50)
+	stopped.Close()
+	section("progress, stopped early", stopped.HTML())
+	curve := NewLossCurve(LossCurveOptions{Now: clock.Now})
+	for i := 0; i < 300; i++ {
+		curve.Add(2.3*math.Exp(-float64(i)/60) + 0.1 + 0.05*math.Sin(float64(i)))
+		if i%25 == 0 {
+			curve.AddPoint("val", float64(i), 2.4*math.Exp(-float64(i)/70)+0.2)
+		}
+	}
+	curve.Close()
+	section("loss curve", curve.HTML()+"<pre>"+escapeText(curve.String())+"</pre>")
 	for _, extra := range samplePageExtras {
 		section(extra.title, extra.html())
 	}
