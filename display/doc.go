@@ -1,0 +1,21 @@
+// Package display shows rich output (HTML, SVG, Markdown, PNG images, JSON,
+// plain text) from notebook cells, and lets a cell update or clear what it
+// showed.
+//
+// In a gotensor notebook the package is pre-imported: a cell calls
+// display.HTML("<b>hi</b>") and the front end renders it at once, in order
+// with the cell's printed output. A value shows richly when it implements one
+// of the small renderer interfaces below (HTMLer, SVGer, Markdowner, PNGer,
+// JSONer, MIMEBundler) or image.Image; types defined inside a cell can
+// implement them too, and so can library types such as *tensor.Tensor.
+// Bundle collects every representation a value offers into a MIME bundle,
+// the map a Jupyter display_data or execute_result message carries.
+//
+// Output goes to the Publisher installed with SetPublisher, which the
+// gotensor runtime sets while a cell runs. With no publisher installed (a Go
+// program using the package outside a notebook) display calls write the
+// text/plain form to standard output, so nothing is lost.
+//
+// Concurrency: every function may be called from any goroutine; the
+// publisher is swapped atomically.
+package display

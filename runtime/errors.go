@@ -1,0 +1,203 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"go/scanner"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/traefik/yaegi/interp"
+)
+
+// CellError is a failed cell, shaped like a Jupyter error reply: Name is the
+// kind ("SyntaxError", "CompileError", "panic", "Interrupted", "RuntimeError"),
+// Value the message, Traceback the lines a front end shows.
+type CellError struct {
+	Name, Value string
+	Traceback   []string
+}
+
+// Error returns "Name: Value".
+func (e *CellError) Error() string { return e.Name + ": " + e.Value }
+
+var _ error = (*CellError)(nil)
+
+func interruptedError() *CellError {
+	return &CellError{
+		Name:      "Interrupted",
+		Value:     "the cell was interrupted",
+		Traceback: []string{"Interrupted: the cell was interrupted; values defined before it are kept"},
+	}
+}
+
+// cellPos matches a position in the cell pseudo file: "cell:3:5".
+var cellPos = regexp.MustCompile(`\bcell:(\d+):(\d+)`)
+
+// located is one message at a cell position.
+type located struct {
+	line, col int
+	msg       string
+}
+
+// sourceLines renders the cell line with a caret under col.
+func sourceLines(code string, line, col int) []string {
+	lines := strings.Split(code, "\n")
+	if line < 1 || line > len(lines) {
+		return nil
+	}
+	src := strings.TrimRight(lines[line-1], "\r")
+	out := []string{"    " + src}
+	if col >= 1 {
+		// Columns count bytes; keep tabs so the caret lines up.
+		pad := []rune{}
+		for i, r := range src {
+			if i >= col-1 {
+				break
+			}
+			if r == '\t' {
+				pad = append(pad, '\t')
+			} else {
+				pad = append(pad, ' ')
+			}
+		}
+		out = append(out, "    "+string(pad)+"^")
+	}
+	return out
+}
+
+func (l located) render(code string) []string {
+	head := fmt.Sprintf("cell line %d, column %d: %s", l.line, l.col, l.msg)
+	return append([]string{head}, sourceLines(code, l.line, l.col)...)
+}
+
+// syntaxError reports parse errors sorted by position, relative to the cell.
+func syntaxError(err error, code string) *CellError {
+	var list scanner.ErrorList
+	if !errors.As(err, &list) {
+		return &CellError{Name: "SyntaxError", Value: err.Error(), Traceback: []string{err.Error()}}
+	}
+	list.Sort()
+	e := &CellError{Name: "SyntaxError"}
+	for i, se := range list {
+		l := located{se.Pos.Line, se.Pos.Column, se.Msg}
+		if i == 0 {
+			e.Value = fmt.Sprintf("cell line %d, column %d: %s", l.line, l.col, l.msg)
+		}
+		e.Traceback = append(e.Traceback, l.render(code)...)
+		if i == 9 {
+			break
+		}
+	}
+	return e
+}
+
+// compileError reports a yaegi compile error at the cell's own line:column.
+func compileError(err error, code string) *CellError {
+	msg := err.Error()
+	e := &CellError{Name: "CompileError"}
+	if m := cellPos.FindStringSubmatchIndex(msg); m != nil && m[0] == 0 {
+		line, _ := strconv.Atoi(msg[m[2]:m[3]])
+		col, _ := strconv.Atoi(msg[m[4]:m[5]])
+		text := strings.TrimPrefix(msg[m[1]:], ": ")
+		text = cleanMessage(text)
+		l := located{line, col, text}
+		e.Value = fmt.Sprintf("cell line %d, column %d: %s", line, col, text)
+		e.Traceback = l.render(code)
+		return e
+	}
+	e.Value = cleanMessage(msg)
+	e.Traceback = []string{e.Value}
+	return e
+}
+
+// cleanMessage replaces the pseudo file's positions inside a message
+// ("previous declaration at cell:2:6") with readable ones.
+func cleanMessage(s string) string {
+	return cellPos.ReplaceAllStringFunc(s, func(p string) string {
+		m := cellPos.FindStringSubmatch(p)
+		return "cell line " + m[1] + ":" + m[2]
+	})
+}
+
+// runError reports an error Execute returned that is not a panic.
+func runError(err error, code string) *CellError {
+	e := compileError(err, code)
+	e.Name = "RuntimeError"
+	return e
+}
+
+// panicLine matches yaegi's per-frame panic report: "cell:5:3: panic: main.f(...)".
+var panicLine = regexp.MustCompile(`^cell:(\d+):(\d+): panic: (.*)$`)
+
+// panicError reports a panic: its value, where in the cell it happened
+// (innermost first), and the compiled frames it went through, trimmed of
+// interpreter, reflection and runtime internals.
+func panicError(p interp.Panic, trace []string, code string) *CellError {
+	val := fmt.Sprint(p.Value)
+	e := &CellError{Name: "panic", Value: val}
+	e.Traceback = append(e.Traceback, "panic: "+val)
+	for _, t := range trace {
+		m := panicLine.FindStringSubmatch(t)
+		if m == nil {
+			continue
+		}
+		line, _ := strconv.Atoi(m[1])
+		col, _ := strconv.Atoi(m[2])
+		fn := strings.TrimSuffix(m[3], "(...)")
+		fn = strings.TrimPrefix(fn, "main.")
+		where := "cell line " + m[1]
+		if fn != "" && fn != "main" {
+			where += ", in " + fn
+		}
+		e.Traceback = append(e.Traceback, where)
+		e.Traceback = append(e.Traceback, sourceLines(code, line, col)...)
+	}
+	if frames := compiledFrames(string(p.Stack)); len(frames) > 0 {
+		e.Traceback = append(e.Traceback, "compiled frames:")
+		e.Traceback = append(e.Traceback, frames...)
+	}
+	return e
+}
+
+// compiledFrames keeps the stack frames of library code (gotensor packages,
+// gonum, the standard library's non-runtime parts) from a Go stack dump.
+func compiledFrames(stack string) []string {
+	lines := strings.Split(stack, "\n")
+	var out []string
+	for i := 0; i+1 < len(lines); i++ {
+		fn := lines[i]
+		if strings.HasPrefix(fn, "goroutine ") || fn == "" || strings.HasPrefix(fn, "\t") {
+			continue
+		}
+		loc := strings.TrimSpace(lines[i+1])
+		i++
+		if skipFrame(fn) {
+			continue
+		}
+		if j := strings.LastIndex(loc, " +0x"); j >= 0 {
+			loc = loc[:j]
+		}
+		if k := strings.LastIndex(fn, "("); k > 0 {
+			fn = fn[:k]
+		}
+		out = append(out, "  "+fn+" ("+loc+")")
+		if len(out) == 12 {
+			break
+		}
+	}
+	return out
+}
+
+func skipFrame(fn string) bool {
+	for _, p := range []string{
+		"github.com/traefik/yaegi/", "reflect.", "runtime.", "runtime/debug.",
+		"gotensor/runtime.", "panic(", "created by ", "sync.", "testing.",
+	} {
+		if strings.HasPrefix(fn, p) {
+			return true
+		}
+	}
+	return false
+}

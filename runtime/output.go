@@ -1,0 +1,216 @@
+package runtime
+
+import (
+	"io"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// Coalescing: the first bytes of a burst go out after firstFlush, later
+// flushes back off to maxFlush, and a buffer reaching maxChunk goes out at
+// once. 10,000 quick lines become a handful of messages; a slow trickle still
+// shows within firstFlush.
+const (
+	firstFlush = 5 * time.Millisecond
+	maxFlush   = 200 * time.Millisecond
+	maxChunk   = 1 << 20
+)
+
+// streamer coalesces one cell's stream output and keeps stdout, stderr and
+// displays in the order they were produced. All calls into Output happen
+// under mu, so they never overlap.
+type streamer struct {
+	out Output
+
+	mu      sync.Mutex
+	name    string
+	buf     []byte
+	timer   *time.Timer
+	armed   bool
+	flushes int
+	closed  bool
+}
+
+func newStreamer(out Output) *streamer {
+	st := &streamer{out: out}
+	st.timer = time.AfterFunc(time.Hour, st.onTimer)
+	st.timer.Stop()
+	return st
+}
+
+func (st *streamer) onTimer() {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.armed = false
+	st.emitLocked(false)
+}
+
+// write queues p on stream name. It reports false once the cell is over.
+func (st *streamer) write(name string, p []byte) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.closed {
+		return false
+	}
+	if len(st.buf) > 0 && name != st.name {
+		st.emitLocked(true)
+	}
+	st.name = name
+	st.buf = append(st.buf, p...)
+	if len(st.buf) >= maxChunk {
+		st.emitLocked(false)
+		return true
+	}
+	if !st.armed && len(st.buf) > 0 {
+		st.armed = true
+		d := firstFlush << min(st.flushes, 6)
+		st.timer.Reset(min(d, maxFlush))
+	}
+	return true
+}
+
+// emitLocked sends the buffer; unless all, an incomplete UTF-8 sequence at
+// its end waits for the rest of its bytes.
+func (st *streamer) emitLocked(all bool) {
+	if len(st.buf) == 0 {
+		return
+	}
+	n := len(st.buf)
+	if !all {
+		n = completeUTF8(st.buf)
+		if n == 0 {
+			return
+		}
+	}
+	text := string(st.buf[:n])
+	st.buf = append(st.buf[:0], st.buf[n:]...)
+	st.flushes++
+	st.out.Stream(st.name, text)
+}
+
+// completeUTF8 returns the length of b without a trailing incomplete rune.
+func completeUTF8(b []byte) int {
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(b[i]) {
+			if !utf8.FullRune(b[i:]) {
+				return i
+			}
+			break
+		}
+	}
+	return len(b)
+}
+
+// do flushes pending text and runs f in order with the stream.
+func (st *streamer) do(f func()) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.emitLocked(true)
+	f()
+}
+
+// close flushes and detaches the streamer; later writes go elsewhere.
+func (st *streamer) close() {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.timer.Stop()
+	st.emitLocked(true)
+	st.closed = true
+}
+
+// orderedWriter is what interpreted code's fmt.Print*, log and writes to
+// os.Stdout/os.Stderr through fmt.Fprint* reach: it hands bytes straight to
+// the running cell's streamer after the file-descriptor pipes are drained,
+// so they keep their order with compiled code's output and with displays.
+type orderedWriter struct {
+	s    *Session
+	name string
+
+	mu      sync.Mutex
+	partial string // an incomplete line on stderr, checked for panic reports
+}
+
+func (w *orderedWriter) Write(p []byte) (int, error) {
+	run := w.s.cur.Load()
+	if run != nil && w.name == "stderr" && w.interceptPanic(run, p) {
+		return len(p), nil
+	}
+	if w.s.capture != nil {
+		w.s.capture.flushPending()
+	}
+	if run == nil || !run.st.write(w.name, p) {
+		// No cell is running (a goroutine of an earlier cell): keep the text
+		// in the kernel's log rather than lose it.
+		return w.s.logOut.Write(p)
+	}
+	return len(p), nil
+}
+
+// interceptPanic keeps yaegi's "cell:L:C: panic: f(...)" frame reports out of
+// the cell's stderr and records them for the panic's traceback.
+func (w *orderedWriter) interceptPanic(run *cellRun, p []byte) bool {
+	line := strings.TrimSuffix(string(p), "\n")
+	if strings.Contains(line, "\n") || !panicLine.MatchString(line) {
+		return false
+	}
+	run.mu.Lock()
+	run.panicTrace = append(run.panicTrace, line)
+	run.mu.Unlock()
+	return true
+}
+
+// inputReader is the interpreter's standard input (fmt.Scan, Scanln,
+// Scanf): each time it runs dry it asks the running cell's front end for a
+// line through Output.Input.
+type inputReader struct {
+	s   *Session
+	mu  sync.Mutex
+	buf string
+}
+
+func (r *inputReader) Read(p []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.buf == "" {
+		run := r.s.cur.Load()
+		if run == nil {
+			return 0, io.EOF
+		}
+		if r.s.capture != nil {
+			r.s.capture.flush()
+		}
+		var line string
+		var err error
+		run.st.do(func() { line, err = run.out.Input("", false) })
+		if err != nil {
+			return 0, err
+		}
+		r.buf = line + "\n"
+	}
+	n := copy(p, r.buf)
+	r.buf = r.buf[n:]
+	return n, nil
+}
+
+// publisher routes the display package's calls to the running cell, in
+// order with its stream output.
+type publisher struct {
+	s   *Session
+	run *cellRun
+}
+
+func (p *publisher) Display(data, metadata map[string]any, displayID string, update bool) {
+	if p.s.capture != nil {
+		p.s.capture.flush()
+	}
+	p.run.st.do(func() { p.run.out.Display(data, metadata, displayID, update) })
+}
+
+func (p *publisher) Clear(wait bool) {
+	if p.s.capture != nil {
+		p.s.capture.flush()
+	}
+	p.run.st.do(func() { p.run.out.ClearOutput(wait) })
+}

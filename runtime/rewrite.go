@@ -1,0 +1,348 @@
+package runtime
+
+import (
+	"go/ast"
+	"go/token"
+	"reflect"
+)
+
+// The rewrites below give cells Go 1.22+ semantics that yaegi v0.16.1 lacks.
+// They edit the parsed AST in place before yaegi compiles it; new nodes carry
+// the position of the node they replace so errors still point into the cell.
+
+// intTyped reports whether the expression of `for ... range x` is an integer,
+// which yaegi cannot range over. Without a type checker this looks at the
+// expression itself (integer literals, len/cap, int(...) conversions,
+// arithmetic on those), at local declarations with an integer type, and at
+// the session's integer globals.
+type intOracle struct {
+	globals func(name string) (reflect.Kind, bool)
+	locals  map[string]bool // identifiers declared with an integer type in the enclosing function
+}
+
+var intTypeNames = map[string]bool{
+	"int": true, "int8": true, "int16": true, "int32": true, "int64": true,
+	"uint": true, "uint8": true, "uint16": true, "uint32": true, "uint64": true, "uintptr": true,
+	"byte": true, "rune": true,
+}
+
+func (o *intOracle) isInt(e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.BasicLit:
+		return e.Kind == token.INT
+	case *ast.ParenExpr:
+		return o.isInt(e.X)
+	case *ast.BinaryExpr:
+		switch e.Op {
+		case token.SHL, token.SHR:
+			return o.isInt(e.X)
+		}
+		return o.isInt(e.X) || o.isInt(e.Y)
+	case *ast.UnaryExpr:
+		return e.Op != token.ARROW && o.isInt(e.X)
+	case *ast.CallExpr:
+		if id, ok := e.Fun.(*ast.Ident); ok {
+			return id.Name == "len" || id.Name == "cap" || intTypeNames[id.Name]
+		}
+		if sel, ok := e.Fun.(*ast.SelectorExpr); ok {
+			// x.Numel(), x.Dim(), x.Len(), x.Size(): integer-valued by convention.
+			switch sel.Sel.Name {
+			case "Numel", "Dim", "Len", "Size", "NumElem", "Count":
+				return true
+			}
+		}
+	case *ast.Ident:
+		if o.locals[e.Name] {
+			return true
+		}
+		if o.globals != nil {
+			if k, ok := o.globals(e.Name); ok {
+				return k >= reflect.Int && k <= reflect.Uintptr
+			}
+		}
+	}
+	return false
+}
+
+// noteLocal records integer-typed declarations seen while walking a function.
+func (o *intOracle) noteLocal(n ast.Node) {
+	switch n := n.(type) {
+	case *ast.Field:
+		if id, ok := n.Type.(*ast.Ident); ok && intTypeNames[id.Name] {
+			for _, name := range n.Names {
+				o.locals[name.Name] = true
+			}
+		}
+	case *ast.ValueSpec:
+		if id, ok := n.Type.(*ast.Ident); ok && intTypeNames[id.Name] {
+			for _, name := range n.Names {
+				o.locals[name.Name] = true
+			}
+		} else if n.Type == nil {
+			for i, name := range n.Names {
+				if i < len(n.Values) && o.isInt(n.Values[i]) {
+					o.locals[name.Name] = true
+				}
+			}
+		}
+	case *ast.AssignStmt:
+		if n.Tok == token.DEFINE && len(n.Lhs) == len(n.Rhs) {
+			for i, l := range n.Lhs {
+				if id, ok := l.(*ast.Ident); ok && o.isInt(n.Rhs[i]) {
+					o.locals[id.Name] = true
+				}
+			}
+		}
+	}
+}
+
+// rewriter applies the cell rewrites to one segment's AST.
+type rewriter struct {
+	oracle *intOracle
+	n      int               // counter for fresh names
+	done   map[ast.Stmt]bool // statements already rewritten or generated
+}
+
+func newRewriter(o *intOracle) *rewriter {
+	if o.locals == nil {
+		o.locals = map[string]bool{}
+	}
+	return &rewriter{oracle: o, done: map[ast.Stmt]bool{}}
+}
+
+func (r *rewriter) fresh(prefix string) *ast.Ident {
+	r.n++
+	return ast.NewIdent(prefix + itoa(r.n))
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[i:])
+}
+
+// rewrite walks node and rewrites every statement list inside it.
+func (r *rewriter) rewrite(node ast.Node) {
+	ast.Inspect(node, func(n ast.Node) bool {
+		r.oracle.noteLocal(n)
+		switch n := n.(type) {
+		case *ast.BlockStmt:
+			r.rewriteList(n.List)
+		case *ast.CaseClause:
+			r.rewriteList(n.Body)
+		case *ast.CommClause:
+			r.rewriteList(n.Body)
+		}
+		return true
+	})
+}
+
+func (r *rewriter) rewriteList(list []ast.Stmt) {
+	for i, s := range list {
+		list[i] = r.rewriteStmt(s)
+	}
+}
+
+func (r *rewriter) rewriteStmt(s ast.Stmt) ast.Stmt {
+	if r.done[s] {
+		return s
+	}
+	r.done[s] = true
+	switch st := s.(type) {
+	case *ast.LabeledStmt:
+		st.Stmt = r.rewriteStmt(st.Stmt)
+		return st
+	case *ast.RangeStmt:
+		if st.X != nil && r.oracle.isInt(st.X) {
+			return r.rangeInt(st)
+		}
+		r.perIterationRange(st)
+	case *ast.ForStmt:
+		r.perIterationFor(st)
+	case *ast.GoStmt:
+		return r.wrapGo(st)
+	}
+	return s
+}
+
+// rangeInt turns `for i := range n { body }` into
+// `{ lim := n; for i := lim - lim; i < lim; i++ { body } }`, so i has n's type
+// and n is evaluated once.
+func (r *rewriter) rangeInt(st *ast.RangeStmt) ast.Stmt {
+	pos := st.For
+	lim := r.fresh("_gt_lim")
+	key := st.Key
+	tok := st.Tok
+	if key == nil || isBlank(key) {
+		key, tok = r.fresh("_gt_i"), token.DEFINE
+	}
+	zero := &ast.BinaryExpr{X: lim, Op: token.SUB, Y: lim, OpPos: pos}
+	loop := &ast.ForStmt{
+		For:  pos,
+		Init: &ast.AssignStmt{Lhs: []ast.Expr{key}, Tok: tok, Rhs: []ast.Expr{zero}, TokPos: pos},
+		Cond: &ast.BinaryExpr{X: key, Op: token.LSS, Y: lim, OpPos: pos},
+		Post: &ast.IncDecStmt{X: key, Tok: token.INC, TokPos: pos},
+		Body: st.Body,
+	}
+	r.perIterationFor(loop)
+	r.done[loop] = true
+	return &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{
+		&ast.AssignStmt{Lhs: []ast.Expr{lim}, Tok: token.DEFINE, Rhs: []ast.Expr{st.X}, TokPos: pos},
+		loop,
+	}, Rbrace: st.Body.Rbrace}
+}
+
+func isBlank(e ast.Expr) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && id.Name == "_"
+}
+
+// capturesOrAddresses reports whether body contains a function literal, a go
+// statement or takes an address: the only ways per-iteration variables differ
+// observably from a shared one.
+func capturesOrAddresses(body ast.Node) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit, *ast.GoStmt, *ast.DeferStmt:
+			found = true
+		case *ast.UnaryExpr:
+			if n.Op == token.AND {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// assigns reports whether body assigns to any of names.
+func assigns(body ast.Node, names map[string]bool) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if n.Tok != token.DEFINE {
+				for _, l := range n.Lhs {
+					if id, ok := l.(*ast.Ident); ok && names[id.Name] {
+						found = true
+					}
+				}
+			}
+		case *ast.IncDecStmt:
+			if id, ok := n.X.(*ast.Ident); ok && names[id.Name] {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// shadowCopy prepends `a, b := a, b` to body.
+func shadowCopy(body *ast.BlockStmt, names []string) {
+	var lhs, rhs []ast.Expr
+	for _, n := range names {
+		lhs = append(lhs, &ast.Ident{Name: n, NamePos: body.Lbrace})
+		rhs = append(rhs, &ast.Ident{Name: n, NamePos: body.Lbrace})
+	}
+	body.List = append([]ast.Stmt{&ast.AssignStmt{Lhs: lhs, Tok: token.DEFINE, Rhs: rhs, TokPos: body.Lbrace}}, body.List...)
+}
+
+// perIterationRange gives `for k, v := range x` a fresh k and v per iteration
+// when the body could observe the difference.
+func (r *rewriter) perIterationRange(st *ast.RangeStmt) {
+	if st.Tok != token.DEFINE || !capturesOrAddresses(st.Body) {
+		return
+	}
+	var names []string
+	for _, e := range []ast.Expr{st.Key, st.Value} {
+		if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
+			names = append(names, id.Name)
+		}
+	}
+	if len(names) > 0 {
+		shadowCopy(st.Body, names)
+	}
+}
+
+// perIterationFor gives `for i := 0; ...; i++` a fresh i per iteration when
+// the body captures it. A body that also assigns the variable keeps the
+// shared variable (the copy would not flow back to the loop's post
+// statement); see the package documentation.
+func (r *rewriter) perIterationFor(st *ast.ForStmt) {
+	init, ok := st.Init.(*ast.AssignStmt)
+	if !ok || init.Tok != token.DEFINE || !capturesOrAddresses(st.Body) {
+		return
+	}
+	names := map[string]bool{}
+	var list []string
+	for _, l := range init.Lhs {
+		if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+			names[id.Name] = true
+			list = append(list, id.Name)
+		}
+	}
+	if len(list) == 0 || assigns(st.Body, names) {
+		return
+	}
+	shadowCopy(st.Body, list)
+}
+
+// wrapGo turns `go f(a, b)` into
+// `{ fn, a1, a2 := f, a, b; go func() { defer _gt_gorecover(); fn(a1, a2) }() }`
+// so a panic in the goroutine is reported instead of killing the process,
+// while f and its arguments are still evaluated by the calling goroutine.
+func (r *rewriter) wrapGo(st *ast.GoStmt) ast.Stmt {
+	pos := st.Go
+	call := st.Call
+	var lhs, rhs, args []ast.Expr
+	fn := ast.Expr(call.Fun)
+	if _, builtin := builtinName(call.Fun); !builtin {
+		f := r.fresh("_gt_fn")
+		lhs, rhs = append(lhs, f), append(rhs, call.Fun)
+		fn = f
+	}
+	for _, a := range call.Args {
+		v := r.fresh("_gt_arg")
+		lhs, rhs = append(lhs, v), append(rhs, a)
+		args = append(args, v)
+	}
+	inner := &ast.CallExpr{Fun: fn, Args: args, Ellipsis: call.Ellipsis, Lparen: call.Lparen, Rparen: call.Rparen}
+	lit := &ast.FuncLit{
+		Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}},
+		Body: &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{
+			&ast.DeferStmt{Defer: pos, Call: &ast.CallExpr{Fun: &ast.Ident{Name: "_gt_gorecover", NamePos: pos}, Lparen: pos, Rparen: pos}},
+			&ast.ExprStmt{X: inner},
+		}, Rbrace: pos},
+	}
+	goStmt := &ast.GoStmt{Go: pos, Call: &ast.CallExpr{Fun: lit, Lparen: pos, Rparen: pos}}
+	r.done[goStmt] = true
+	if len(lhs) == 0 {
+		return goStmt
+	}
+	return &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{
+		&ast.AssignStmt{Lhs: lhs, Tok: token.DEFINE, Rhs: rhs, TokPos: pos},
+		goStmt,
+	}, Rbrace: pos}
+}
+
+func builtinName(e ast.Expr) (string, bool) {
+	id, ok := e.(*ast.Ident)
+	if !ok {
+		return "", false
+	}
+	switch id.Name {
+	case "println", "print", "close", "panic", "copy", "delete", "clear":
+		return id.Name, true
+	}
+	return "", false
+}
