@@ -1,0 +1,360 @@
+package tensor
+
+import (
+	"math"
+	"runtime"
+)
+
+type binOp int8
+
+const (
+	opAdd binOp = iota
+	opSub
+	opMul
+	opDiv
+	opPow
+	opMaximum
+	opMinimum
+)
+
+var binNames = [...]string{"add", "sub", "mul", "div", "pow", "maximum", "minimum"}
+
+// binary computes a op b with broadcasting and type promotion, without autograd.
+func binary(op binOp, a, b *Tensor) *Tensor {
+	name := binNames[op]
+	sameDevice(name, a, b)
+	dt := resultType(a, b)
+	if op == opDiv && !dt.IsFloat() {
+		dt = DefaultFloat // true division, like PyTorch's a / b
+	}
+	if op == opSub && dt == Bool {
+		fail(ErrDType, name, "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
+	}
+	if op == opPow && dt.IsInt() && b.castTo(Int64).minInt() < 0 {
+		fail(ErrValue, name, "Integers to negative integer powers are not allowed.")
+	}
+	compute := dt
+	if dt == Bool {
+		compute = Int32
+	}
+	shape := broadcastShapes(name, a.shape, b.shape)
+	ac, bc := a.castTo(compute), b.castTo(compute)
+	out := empty(compute, shape, false)
+	switch compute {
+	case Float32:
+		binaryRun[float32](op, out, ac, bc)
+	case Float64:
+		binaryRun[float64](op, out, ac, bc)
+	case Int64:
+		binaryRun[int64](op, out, ac, bc)
+	case Int32:
+		binaryRun[int32](op, out, ac, bc)
+	}
+	runtime.KeepAlive(ac)
+	runtime.KeepAlive(bc)
+	if dt == Bool {
+		return out.castTo(Bool)
+	}
+	return out
+}
+
+func (t *Tensor) minInt() int64 {
+	m := int64(0)
+	for _, v := range flat[int64](t) {
+		m = min(m, v)
+	}
+	return m
+}
+
+// flatOperand reports whether t can be read as a flat run over shape: contiguous with that
+// shape (stride 1) or a single element (stride 0).
+func flatOperand(t *Tensor, shape []int) (stride int, ok bool) {
+	if t.Numel() == 1 {
+		return 0, true
+	}
+	if sameShape(t.shape, shape) && t.IsContiguous() {
+		return 1, true
+	}
+	return 0, false
+}
+
+func binaryRun[T number](op binOp, out, a, b *Tensor) {
+	dst := cpuData[T](out)
+	A, B := cpuData[T](a), cpuData[T](b)
+	sa, okA := flatOperand(a, out.shape)
+	sb, okB := flatOperand(b, out.shape)
+	if okA && okB {
+		parallelFor(len(dst), func(lo, hi int) {
+			binaryRow(op, dst[lo:hi], A, a.offset+lo*sa, sa, B, b.offset+lo*sb, sb)
+		})
+		return
+	}
+	stA, stB := broadcastStrides(a, out.shape), broadcastStrides(b, out.shape)
+	last := len(out.shape) - 1
+	ia, ib := stA[last], stB[last]
+	i := 0
+	walk(out.shape, [][]int{stA, stB}, []int{a.offset, b.offset}, func(o []int, n int) {
+		binaryRow(op, dst[i:i+n], A, o[0], ia, B, o[1], ib)
+		i += n
+	})
+}
+
+// binaryRow computes dst[i] = A[oa+i*sa] op B[ob+i*sb]; strides are 0 or 1 on the fast paths.
+func binaryRow[T number](op binOp, dst, A []T, oa, sa int, B []T, ob, sb int) {
+	n := len(dst)
+	if sa == 1 && sb == 1 {
+		a, b := A[oa:oa+n], B[ob:ob+n]
+		switch op {
+		case opAdd:
+			for i := range dst {
+				dst[i] = a[i] + b[i]
+			}
+			return
+		case opSub:
+			for i := range dst {
+				dst[i] = a[i] - b[i]
+			}
+			return
+		case opMul:
+			for i := range dst {
+				dst[i] = a[i] * b[i]
+			}
+			return
+		case opDiv:
+			for i := range dst {
+				dst[i] = a[i] / b[i]
+			}
+			return
+		}
+	}
+	if sa == 1 && sb == 0 {
+		a, s := A[oa:oa+n], B[ob]
+		switch op {
+		case opAdd:
+			for i := range dst {
+				dst[i] = a[i] + s
+			}
+			return
+		case opMul:
+			for i := range dst {
+				dst[i] = a[i] * s
+			}
+			return
+		case opPow:
+			powScalar(dst, a, s)
+			return
+		}
+	}
+	for i := range dst {
+		x, y := A[oa+i*sa], B[ob+i*sb]
+		var r T
+		switch op {
+		case opAdd:
+			r = x + y
+		case opSub:
+			r = x - y
+		case opMul:
+			r = x * y
+		case opDiv:
+			r = x / y
+		case opPow:
+			r = pow(x, y)
+		case opMaximum:
+			r = maxNaN(x, y)
+		case opMinimum:
+			r = minNaN(x, y)
+		}
+		dst[i] = r
+	}
+}
+
+func powScalar[T number](dst, a []T, s T) {
+	switch float64(s) {
+	case 2:
+		for i, v := range a {
+			dst[i] = v * v
+		}
+	case 3:
+		for i, v := range a {
+			dst[i] = v * v * v
+		}
+	default:
+		for i, v := range a {
+			dst[i] = pow(v, s)
+		}
+	}
+}
+
+func pow[T number](x, y T) T {
+	var zero T
+	if isFloat(zero) {
+		return T(math.Pow(float64(x), float64(y)))
+	}
+	r, b, e := T(1), x, int64(y)
+	for e > 0 {
+		if e&1 == 1 {
+			r *= b
+		}
+		b *= b
+		e >>= 1
+	}
+	return r
+}
+
+func isFloat[T number](v T) bool {
+	switch any(v).(type) {
+	case float32, float64:
+		return true
+	}
+	return false
+}
+
+// maxNaN and minNaN propagate NaN like torch.maximum and torch.minimum.
+func maxNaN[T number](x, y T) T {
+	if x != x || x > y {
+		return x
+	}
+	return y
+}
+
+func minNaN[T number](x, y T) T {
+	if x != x || x < y {
+		return x
+	}
+	return y
+}
+
+// Add returns t + other with broadcasting; other is a *Tensor or a Go number.
+func (t *Tensor) Add(other any) *Tensor {
+	b := asTensor("add", other)
+	out := binary(opAdd, t, b)
+	if needsGrad(t, b) {
+		sa, da, sb, db := t.shape, t.dtype(), b.shape, b.dtype()
+		record("AddBackward0", out, []*Tensor{t, b}, nil, func(c *bctx, g *Tensor) []*Tensor {
+			return []*Tensor{gradFor(g, sa, da), gradFor(g, sb, db)}
+		})
+	}
+	return out
+}
+
+// Sub returns t - other with broadcasting.
+func (t *Tensor) Sub(other any) *Tensor {
+	b := asTensor("sub", other)
+	out := binary(opSub, t, b)
+	if needsGrad(t, b) {
+		sa, da, sb, db := t.shape, t.dtype(), b.shape, b.dtype()
+		record("SubBackward0", out, []*Tensor{t, b}, nil, func(c *bctx, g *Tensor) []*Tensor {
+			return []*Tensor{gradFor(g, sa, da), gradFor(g.Neg(), sb, db)}
+		})
+	}
+	return out
+}
+
+// Mul returns t * other elementwise with broadcasting.
+func (t *Tensor) Mul(other any) *Tensor {
+	b := asTensor("mul", other)
+	out := binary(opMul, t, b)
+	if needsGrad(t, b) {
+		sa, da, sb, db := t.shape, t.dtype(), b.shape, b.dtype()
+		record("MulBackward0", out, []*Tensor{t, b}, []*Tensor{t, b}, func(c *bctx, g *Tensor) []*Tensor {
+			return []*Tensor{gradFor(g.Mul(c.saved(1)), sa, da), gradFor(g.Mul(c.saved(0)), sb, db)}
+		})
+	}
+	return out
+}
+
+// Div returns t / other elementwise with broadcasting; integer inputs divide as floats.
+func (t *Tensor) Div(other any) *Tensor {
+	b := asTensor("div", other)
+	out := binary(opDiv, t, b)
+	if needsGrad(t, b) {
+		sa, da, sb, db := t.shape, t.dtype(), b.shape, b.dtype()
+		record("DivBackward0", out, []*Tensor{t, b}, []*Tensor{t, b}, func(c *bctx, g *Tensor) []*Tensor {
+			x, y := c.saved(0), c.saved(1)
+			return []*Tensor{gradFor(g.Div(y), sa, da), gradFor(g.Neg().Mul(x).Div(y.Mul(y)), sb, db)}
+		})
+	}
+	return out
+}
+
+// Pow returns t raised to exponent elementwise (t ** exponent); exponent is a Go number or a
+// tensor broadcast against t.
+func (t *Tensor) Pow(exponent any) *Tensor {
+	e := asTensor("pow", exponent)
+	out := binary(opPow, t, e)
+	if !needsGrad(t, e) {
+		return out
+	}
+	sa, da := t.shape, t.dtype()
+	if e.wrapped {
+		p := e.Item()
+		record("PowBackward0", out, []*Tensor{t}, []*Tensor{t}, func(c *bctx, g *Tensor) []*Tensor {
+			if p == 0 {
+				return []*Tensor{ZerosLike(g)}
+			}
+			return []*Tensor{gradFor(g.Mul(c.saved(0).Pow(p-1).Mul(p)), sa, da)}
+		})
+		return out
+	}
+	sb, db := e.shape, e.dtype()
+	record("PowBackward1", out, []*Tensor{t, e}, []*Tensor{t, e, out}, func(c *bctx, g *Tensor) []*Tensor {
+		x, y, r := c.saved(0), c.saved(1), c.saved(2)
+		ga := g.Mul(y).Mul(x.Pow(y.Sub(1)))
+		// d/dy x^y = x^y·log x, taken as 0 where x is 0 and y ≥ 0 (PyTorch's choice).
+		lg := Where(x.Eq(0).LogicalAnd(y.Ge(0)), 0.0, r.Mul(x.Log()))
+		return []*Tensor{gradFor(ga, sa, da), gradFor(g.Mul(lg), sb, db)}
+	})
+	return out
+}
+
+// Maximum returns the elementwise maximum of t and other (NaN propagates).
+func (t *Tensor) Maximum(other any) *Tensor { return t.minmax(opMaximum, other) }
+
+// Minimum returns the elementwise minimum of t and other (NaN propagates).
+func (t *Tensor) Minimum(other any) *Tensor { return t.minmax(opMinimum, other) }
+
+func (t *Tensor) minmax(op binOp, other any) *Tensor {
+	b := asTensor(binNames[op], other)
+	out := binary(op, t, b)
+	if needsGrad(t, b) {
+		sa, da, sb, db := t.shape, t.dtype(), b.shape, b.dtype()
+		name := "MaximumBackward0"
+		if op == opMinimum {
+			name = "MinimumBackward0"
+		}
+		record(name, out, []*Tensor{t, b}, []*Tensor{t, b}, func(c *bctx, g *Tensor) []*Tensor {
+			x, y := c.saved(0), c.saved(1)
+			// Ties split the gradient in half, like PyTorch.
+			wa := Where(x.Eq(y), 0.5, x.Gt(y).ToDType(g.dtype()))
+			if op == opMinimum {
+				wa = Where(x.Eq(y), 0.5, x.Lt(y).ToDType(g.dtype()))
+			}
+			return []*Tensor{gradFor(g.Mul(wa), sa, da), gradFor(g.Mul(wa.Neg().Add(1)), sb, db)}
+		})
+	}
+	return out
+}
+
+// gradFor reduces a broadcast gradient to an input's shape and dtype.
+func gradFor(g *Tensor, shape []int, dt DType) *Tensor {
+	g = sumTo(g, shape)
+	if g.dtype() != dt && dt.IsFloat() {
+		g = g.ToDType(dt)
+	}
+	return g
+}
+
+// Add returns a + b (tensor.Add(a, b) is a.Add(b)).
+func Add(a *Tensor, b any) *Tensor { return a.Add(b) }
+
+// Sub returns a - b.
+func Sub(a *Tensor, b any) *Tensor { return a.Sub(b) }
+
+// Mul returns a * b elementwise.
+func Mul(a *Tensor, b any) *Tensor { return a.Mul(b) }
+
+// Div returns a / b elementwise.
+func Div(a *Tensor, b any) *Tensor { return a.Div(b) }
+
+// Pow returns a ** b elementwise.
+func Pow(a *Tensor, b any) *Tensor { return a.Pow(b) }

@@ -1,0 +1,125 @@
+package tensor
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Device names where a tensor's storage lives: Type "cpu" or "cuda", and the device index.
+type Device struct {
+	Type  string
+	Index int
+}
+
+// CPUDevice is the host.
+var CPUDevice = Device{Type: "cpu"}
+
+// String returns PyTorch's spelling: "cpu" or "cuda:0".
+func (d Device) String() string {
+	if d.Type == "cpu" {
+		return "cpu"
+	}
+	return fmt.Sprintf("%s:%d", d.Type, d.Index)
+}
+
+// ParseDevice reads "cpu", "cuda" (device 0) or "cuda:N".
+func ParseDevice(s string) (Device, error) {
+	typ, idx, hasIdx := strings.Cut(strings.TrimSpace(s), ":")
+	switch typ {
+	case "cpu":
+		return CPUDevice, nil
+	case "cuda":
+		d := Device{Type: "cuda"}
+		if hasIdx {
+			n, err := strconv.Atoi(idx)
+			if err != nil || n < 0 {
+				return Device{}, fmt.Errorf("invalid device string: %q", s)
+			}
+			d.Index = n
+		}
+		return d, nil
+	}
+	return Device{}, fmt.Errorf("Expected one of cpu, cuda device type at start of device string: %s", s)
+}
+
+// backend is what a device offers tensor/: moving storage in and out. Compute kernels for a
+// device plug in beside it; today only the CPU computes.
+type backend interface {
+	// upload copies a CPU storage onto device d.
+	upload(src *storage, d Device) (*storage, error)
+	// download copies a device storage back to the CPU.
+	download(src *storage) (*storage, error)
+}
+
+// backends maps a device type to its backend. "cpu" needs none.
+var backends = map[string]backend{}
+
+// To returns t on the named device ("cpu", "cuda", "cuda:0"); t itself when already there.
+// Like every tensor op it panics with a *Error when it cannot, for example
+// "CUDA is not available: ..." on a host without a usable GPU. The copy is differentiable.
+func (t *Tensor) To(device string) *Tensor {
+	d, err := ParseDevice(device)
+	if err != nil {
+		fail(ErrDevice, "To", "%v", err)
+	}
+	if d == t.st.dev {
+		return t
+	}
+	var st *storage
+	src := t
+	switch {
+	case d.Type == "cpu":
+		b := backends[t.st.dev.Type]
+		if st, err = b.download(t.Contiguous().st); err != nil {
+			fail(ErrDevice, "To", "copy to cpu: %v", err)
+		}
+	default:
+		if t.st.dev.Type != "cpu" {
+			src = t.CPU()
+		}
+		b, ok := backends[d.Type]
+		if !ok {
+			fail(ErrDevice, "To", "%v", deviceUnavailable(d))
+		}
+		src = src.Contiguous()
+		if st, err = b.upload(src.st, d); err != nil {
+			fail(ErrDevice, "To", "%v", err)
+		}
+	}
+	out := fromStorage(st, append([]int(nil), t.shape...), contiguousStrides(t.shape), 0)
+	if needsGrad(t) {
+		from := t.st.dev.String()
+		record("ToCopyBackward0", out, []*Tensor{t}, nil, func(c *bctx, g *Tensor) []*Tensor {
+			return []*Tensor{g.To(from)}
+		})
+	}
+	return out
+}
+
+// CPU returns t on the host (PyTorch's x.cpu()).
+func (t *Tensor) CPU() *Tensor { return t.To("cpu") }
+
+// CUDA returns t on the default GPU (PyTorch's x.cuda()).
+func (t *Tensor) CUDA() *Tensor { return t.To("cuda") }
+
+// deviceUnavailable explains why device d cannot be used.
+//
+// TODO(gpu-wiring): the gpu package (gpu.Available, gpu.Err, and the allocate/copy contract) is
+// being written by the BLAS/GPU engineer; once it lands, a "cuda" backend registers in
+// backends and this reports gpu.Err().
+func deviceUnavailable(d Device) error {
+	if d.Type == "cuda" {
+		return fmt.Errorf("CUDA is not available: gotensor's tensor package has no CUDA backend wired yet")
+	}
+	return fmt.Errorf("device %v is not supported", d)
+}
+
+// sameDevice panics unless all tensors live on one device.
+func sameDevice(op string, ts ...*Tensor) {
+	for _, t := range ts[1:] {
+		if t.st.dev != ts[0].st.dev && !t.wrapped && !ts[0].wrapped {
+			fail(ErrDevice, op, "Expected all tensors to be on the same device, but found at least two devices, %v and %v!", ts[0].st.dev, t.st.dev)
+		}
+	}
+}

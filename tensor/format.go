@@ -1,0 +1,309 @@
+package tensor
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// PrintOptions mirror PyTorch's torch.set_printoptions defaults.
+var PrintOptions = struct {
+	Precision int // digits after the point
+	Threshold int // more elements than this are summarized
+	EdgeItems int // elements shown at each edge when summarized
+	LineWidth int // characters per line
+}{Precision: 4, Threshold: 1000, EdgeItems: 3, LineWidth: 80}
+
+// String formats t exactly as PyTorch 1.13 prints it: tensor([[1, 2],\n        [3, 4]]), with
+// dtype, device, requires_grad and grad_fn suffixes, scientific notation and edge summaries.
+func (t *Tensor) String() string {
+	if t == nil || t.st == nil {
+		return "<nil>"
+	}
+	prefix := "tensor("
+	indent := len(prefix)
+	var suffixes []string
+	if t.st.dev.Type != "cpu" {
+		suffixes = append(suffixes, "device='"+t.st.dev.String()+"'")
+	}
+	c := t.Detach().cpuView()
+	dt := t.dtype()
+	var body string
+	if t.Numel() == 0 {
+		if t.Dim() != 1 {
+			suffixes = append(suffixes, "size="+pyTuple(t.shape))
+		}
+		if dt != DefaultFloat {
+			suffixes = append(suffixes, "dtype="+dt.String())
+		}
+		body = "[]"
+	} else {
+		if dt != DefaultFloat && dt != Int64 && dt != Bool {
+			suffixes = append(suffixes, "dtype="+dt.String())
+		}
+		body = tensorStr(c, indent)
+	}
+	if t.grad.fn != nil {
+		suffixes = append(suffixes, "grad_fn=<"+t.grad.fn.name+">")
+	} else if t.grad.requiresGrad {
+		suffixes = append(suffixes, "requires_grad=True")
+	}
+	return addSuffixes(prefix+body, suffixes, indent)
+}
+
+func pyTuple(s []int) string {
+	parts := make([]string, len(s))
+	for i, d := range s {
+		parts[i] = strconv.Itoa(d)
+	}
+	if len(s) == 1 {
+		return "(" + parts[0] + ",)"
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+func addSuffixes(s string, suffixes []string, indent int) string {
+	var b strings.Builder
+	b.WriteString(s)
+	lastLine := len(s) - strings.LastIndex(s, "\n") + 1
+	for _, suf := range suffixes {
+		if lastLine+len(suf)+2 > PrintOptions.LineWidth {
+			b.WriteString(",\n" + strings.Repeat(" ", indent) + suf)
+			lastLine = indent + len(suf)
+		} else {
+			b.WriteString(", " + suf)
+			lastLine += len(suf) + 2
+		}
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+// formatter is PyTorch's _Formatter: one width and one notation for every element.
+type formatter struct {
+	floating, intMode, sciMode bool
+	width                      int
+}
+
+func newFormatter(t *Tensor) *formatter {
+	f := &formatter{floating: t.dtype().IsFloat(), intMode: true, width: 1}
+	if !f.floating {
+		for _, s := range elemStrings(t) {
+			f.width = max(f.width, len(s))
+		}
+		return f
+	}
+	var vals []float64
+	for _, v := range t.Float64s() {
+		if !math.IsInf(v, 0) && !math.IsNaN(v) && v != 0 {
+			vals = append(vals, v)
+		}
+	}
+	if len(vals) == 0 {
+		return f
+	}
+	lo, hi := math.Inf(1), 0.0
+	for _, v := range vals {
+		a := math.Abs(v)
+		lo, hi = min(lo, a), max(hi, a)
+		if v != math.Ceil(v) {
+			f.intMode = false
+		}
+	}
+	p := PrintOptions.Precision
+	switch {
+	case f.intMode && (hi/lo > 1000 || hi > 1e8):
+		f.sciMode = true
+		for _, v := range vals {
+			f.width = max(f.width, len(pyFloat(v, 'e', p)))
+		}
+	case f.intMode:
+		for _, v := range vals {
+			f.width = max(f.width, len(pyFloat(v, 'f', 0))+1)
+		}
+	case hi/lo > 1000 || hi > 1e8 || lo < 1e-4:
+		f.sciMode = true
+		for _, v := range vals {
+			f.width = max(f.width, len(pyFloat(v, 'e', p)))
+		}
+	default:
+		for _, v := range vals {
+			f.width = max(f.width, len(pyFloat(v, 'f', p)))
+		}
+	}
+	return f
+}
+
+// pyFloat formats like Python's '{:.Nf}' / '{:.Ne}' (nan and inf spelled as Python does).
+func pyFloat(v float64, verb byte, prec int) string {
+	switch {
+	case math.IsNaN(v):
+		return "nan"
+	case math.IsInf(v, 1):
+		return "inf"
+	case math.IsInf(v, -1):
+		return "-inf"
+	}
+	return strconv.FormatFloat(v, verb, prec, 64)
+}
+
+func (f *formatter) format(s string, v float64) string {
+	if f.floating {
+		switch {
+		case f.sciMode:
+			s = pyFloat(v, 'e', PrintOptions.Precision)
+		case f.intMode:
+			s = pyFloat(v, 'f', 0)
+			if !math.IsInf(v, 0) && !math.IsNaN(v) {
+				s += "."
+			}
+		default:
+			s = pyFloat(v, 'f', PrintOptions.Precision)
+		}
+	}
+	if n := f.width - len(s); n > 0 {
+		s = strings.Repeat(" ", n) + s
+	}
+	return s
+}
+
+// elemStrings returns Python's str() of each element of a non-floating tensor.
+func elemStrings(t *Tensor) []string {
+	if t.dtype() == Bool {
+		bs := t.Bools()
+		out := make([]string, len(bs))
+		for i, b := range bs {
+			out[i] = "False"
+			if b {
+				out[i] = "True"
+			}
+		}
+		return out
+	}
+	is := t.Int64s()
+	out := make([]string, len(is))
+	for i, v := range is {
+		out[i] = strconv.FormatInt(v, 10)
+	}
+	return out
+}
+
+// elems returns the elements of a small tensor formatted by f.
+func (f *formatter) elems(t *Tensor) []string {
+	if f.floating {
+		vs := t.Float64s()
+		out := make([]string, len(vs))
+		for i, v := range vs {
+			out[i] = f.format("", v)
+		}
+		return out
+	}
+	out := elemStrings(t)
+	for i, s := range out {
+		out[i] = f.format(s, 0)
+	}
+	return out
+}
+
+func tensorStr(t *Tensor, indent int) string {
+	summarize := t.Numel() > PrintOptions.Threshold
+	src := t
+	if summarize {
+		src = summarized(t)
+	}
+	return tensorStrWith(t, indent, summarize, newFormatter(src))
+}
+
+// summarized gathers the edge elements PyTorch shows of a large tensor (get_summarized_data).
+func summarized(t *Tensor) *Tensor {
+	e := PrintOptions.EdgeItems
+	switch {
+	case t.Dim() == 0:
+		return t
+	case t.Dim() == 1:
+		if t.shape[0] > 2*e {
+			return Cat([]*Tensor{t.SliceDim(0, 0, e, 1), t.SliceDim(0, t.shape[0]-e, t.shape[0], 1)}, 0)
+		}
+		return t
+	}
+	var idx []int
+	if t.shape[0] > 2*e {
+		for i := 0; i < e; i++ {
+			idx = append(idx, i)
+		}
+		for i := t.shape[0] - e; i < t.shape[0]; i++ {
+			idx = append(idx, i)
+		}
+	} else {
+		for i := 0; i < t.shape[0]; i++ {
+			idx = append(idx, i)
+		}
+	}
+	parts := make([]*Tensor, len(idx))
+	for j, i := range idx {
+		parts[j] = summarized(t.Select(0, i))
+	}
+	return Stack(parts, 0)
+}
+
+func tensorStrWith(t *Tensor, indent int, summarize bool, f *formatter) string {
+	e := PrintOptions.EdgeItems
+	switch t.Dim() {
+	case 0:
+		return f.elems(t)[0]
+	case 1:
+		return vectorStr(t, indent, summarize, f)
+	}
+	var slices []string
+	n := t.shape[0]
+	if summarize && n > 2*e {
+		for i := 0; i < e; i++ {
+			slices = append(slices, tensorStrWith(t.Select(0, i), indent+1, summarize, f))
+		}
+		slices = append(slices, "...")
+		for i := n - e; i < n; i++ {
+			slices = append(slices, tensorStrWith(t.Select(0, i), indent+1, summarize, f))
+		}
+	} else {
+		for i := 0; i < n; i++ {
+			slices = append(slices, tensorStrWith(t.Select(0, i), indent+1, summarize, f))
+		}
+	}
+	sep := "," + strings.Repeat("\n", t.Dim()-1) + strings.Repeat(" ", indent+1)
+	return "[" + strings.Join(slices, sep) + "]"
+}
+
+func vectorStr(t *Tensor, indent int, summarize bool, f *formatter) string {
+	e := PrintOptions.EdgeItems
+	perLine := max(1, (PrintOptions.LineWidth-indent)/(f.width+2))
+	var data []string
+	if n := t.shape[0]; summarize && n > 2*e {
+		data = append(f.elems(t.SliceDim(0, 0, e, 1)), " ...")
+		data = append(data, f.elems(t.SliceDim(0, n-e, n, 1))...)
+	} else {
+		data = f.elems(t)
+	}
+	var lines []string
+	for i := 0; i < len(data); i += perLine {
+		lines = append(lines, strings.Join(data[i:min(i+perLine, len(data))], ", "))
+	}
+	return "[" + strings.Join(lines, ",\n"+strings.Repeat(" ", indent+1)) + "]"
+}
+
+// Format implements fmt.Formatter so that %v and %s print String, while %.2f and friends
+// format the value of a one-element tensor like a float (PyTorch's f"{y:.2f}").
+func (t *Tensor) Format(s fmt.State, verb rune) {
+	switch verb {
+	case 'f', 'F', 'e', 'E', 'g', 'G':
+		if t.Numel() == 1 {
+			fmt.Fprintf(s, fmt.FormatString(s, verb), t.Item())
+			return
+		}
+	}
+	if verb == 'q' {
+		fmt.Fprintf(s, "%q", t.String())
+		return
+	}
+	fmt.Fprint(s, t.String())
+}
