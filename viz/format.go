@@ -28,6 +28,7 @@ const (
 // kindOf maps a dtype name such as "float32", "int64" or "bool" to how its values print.
 // Unknown names print as floats, which loses nothing.
 func kindOf(dtype string) dtypeKind {
+	dtype = strings.TrimPrefix(dtype, "torch.")
 	switch {
 	case dtype == "bool":
 		return kindBool

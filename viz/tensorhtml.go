@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"strconv"
+	"strings"
 )
 
 // TensorInfo is the plain description of a tensor that the HTML view renders. It does not refer to the tensor
@@ -72,7 +73,7 @@ const (
 
 // elemSize is the byte size of one element of the named dtype, 0 when unknown.
 func elemSize(dtype string) int {
-	switch dtype {
+	switch strings.TrimPrefix(dtype, "torch.") {
 	case "bool", "int8", "uint8":
 		return 1
 	case "float16", "bfloat16", "int16", "uint16":

@@ -1,0 +1,256 @@
+package viz
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"gotensor/tensor"
+)
+
+// This file adapts *tensor.Tensor to the plain renderers. viz imports tensor, never the other way round: the
+// runtime (or autograd) calls these functions when it displays a tensor or a graph.
+
+// TensorInfoOf describes t for TensorInfoHTML. Values are read through views (Index, then Narrow on the last
+// dim) of a detached t, so only the shown values leave the device. Stats are computed from all values on the
+// host for a CPU tensor; for another device from reductions on the device (Min, Max, Mean, Std, and NaN/Inf
+// counts from comparisons), left out if those fail.
+func TensorInfoOf(t *tensor.Tensor) TensorInfo {
+	d := t.Detach()
+	info := TensorInfo{
+		Shape:        []int(t.Shape()),
+		DType:        strings.TrimPrefix(t.DType().String(), "torch."),
+		ElemSize:     t.DType().Size(),
+		Device:       t.Device().String(),
+		RequiresGrad: t.RequiresGrad(),
+		Name:         t.Name(),
+	}
+	if fn := t.GradFn(); fn != nil {
+		info.GradFn = fn.Name()
+	}
+	info.Segment = func(index []int, start, n int) []float64 {
+		v := d
+		if len(index) > 0 {
+			v = v.Index(index...)
+		}
+		if v.Dim() > 0 {
+			v = v.Narrow(v.Dim()-1, start, n)
+		}
+		return v.Float64s()
+	}
+	if t.Numel() > 1 {
+		info.Stats = tensorStats(d)
+	}
+	return info
+}
+
+// tensorStats summarises d, or returns nil when it cannot.
+func tensorStats(d *tensor.Tensor) *Stats {
+	if d.Device().Type == "cpu" {
+		st := ComputeStats(d.Float64s())
+		return &st
+	}
+	var st Stats
+	err := tensor.Maybe(func() {
+		// On a device, reduce there and copy back a handful of scalars. Min, Max, Mean and Std propagate NaN
+		// (PyTorch's semantics) rather than skip it as ComputeStats does; the counts say why.
+		st.Count = d.Numel()
+		st.NaN = int(d.Ne(d).Sum().Item())
+		st.Inf = int(d.Abs().Eq(inf).Sum().Item())
+		st.Min, st.Max = d.Min().Item(), d.Max().Item()
+		st.Mean, st.Std = d.Mean().Item(), d.Std().Item()
+	})
+	if err != nil {
+		return nil
+	}
+	return &st
+}
+
+var inf = math.Inf(1)
+
+// TensorHTML renders t as the HTML view described at TensorInfoHTML, with default options. A nil tensor
+// renders as "<nil>"; a failure reading values is shown in the HTML rather than panicking.
+func TensorHTML(t *tensor.Tensor) (html string) {
+	if t == nil {
+		return "<pre>&lt;nil&gt;</pre>"
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			html = `<pre>` + escapeText(fmt.Sprintf("tensor display failed: %v", r)) + `</pre>`
+		}
+	}()
+	return TensorInfoHTML(TensorInfoOf(t), HTMLOptions{})
+}
+
+// TensorBundle is the MIME bundle a notebook shows for t: text/plain is t.String() (PyTorch's printed form),
+// text/html the TensorHTML view.
+func TensorBundle(t *tensor.Tensor) map[string]any {
+	return map[string]any{"text/plain": t.String(), "text/html": TensorHTML(t)}
+}
+
+// GraphOptions configures BackwardGraph. The zero value works.
+type GraphOptions struct {
+	// MaxValues is the largest element count whose values (and gradients) are written into a box, as micrograd
+	// does; default 4. Negative shows none.
+	MaxValues int
+	// OutputLabel names the output box when the tensor has no name; default "output".
+	OutputLabel string
+}
+
+// BackwardGraph exports the backward graph behind y (its GradFn and everything reachable through Next) as a
+// Graph in torchviz's form: one grey box per backward node, a blue box per leaf (in place of its AccumulateGrad
+// node) with its name, shape and, when small, data and grad; an orange box per saved tensor joined by a dashed
+// line; y itself in green at the bottom. A y without GradFn gives a one-box graph. autograd.Graph can return this.
+func BackwardGraph(y *tensor.Tensor, opts GraphOptions) *Graph {
+	if opts.MaxValues == 0 {
+		opts.MaxValues = 4
+	}
+	if opts.OutputLabel == "" {
+		opts.OutputLabel = "output"
+	}
+	g := &Graph{}
+	outLabel := y.Name()
+	if outLabel == "" {
+		outLabel = opts.OutputLabel
+	}
+	g.Nodes = append(g.Nodes, Node{ID: "out", Kind: OutputNode, Label: outLabel, Detail: tensorDetail(y, opts.MaxValues, true),
+		Tooltip: "output " + outLabel + " " + formatShape(y.Shape()) + " " + strings.TrimPrefix(y.DType().String(), "torch.")})
+	root := y.GradFn()
+	if root == nil {
+		return g
+	}
+	ids := map[*tensor.Node]string{}
+	savedIDs := map[*tensor.Tensor]string{}
+	var stack []*tensor.Node
+	visit := func(n *tensor.Node) string {
+		if id, ok := ids[n]; ok {
+			return id
+		}
+		id := fmt.Sprintf("n%d", len(ids))
+		ids[n] = id
+		if v := n.Variable(); v != nil { // AccumulateGrad: draw the leaf itself
+			label := v.Name()
+			if label == "" {
+				label = "leaf"
+			}
+			g.Nodes = append(g.Nodes, Node{ID: id, Kind: LeafNode, Label: label, Detail: tensorDetail(v, opts.MaxValues, true),
+				Tooltip: "leaf " + label + " " + formatShape(v.Shape()) + " requires_grad (through " + n.Name() + ")"})
+		} else {
+			g.Nodes = append(g.Nodes, Node{ID: id, Kind: OpNode, Label: n.Name()})
+		}
+		stack = append(stack, n)
+		return id
+	}
+	g.Edges = append(g.Edges, Edge{From: visit(root), To: "out"})
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		id := ids[n]
+		for _, next := range n.Next() {
+			if next != nil {
+				g.Edges = append(g.Edges, Edge{From: visit(next), To: id})
+			}
+		}
+		for _, s := range n.Saved() {
+			if s == nil {
+				continue
+			}
+			sid, ok := savedIDs[s]
+			if !ok {
+				sid = fmt.Sprintf("s%d", len(savedIDs))
+				savedIDs[s] = sid
+				label := s.Name()
+				if label == "" {
+					label = "saved"
+				}
+				g.Nodes = append(g.Nodes, Node{ID: sid, Kind: SavedNode, Label: label, Detail: tensorDetail(s, opts.MaxValues, false),
+					Tooltip: "saved for " + n.Name() + ": " + formatShape(s.Shape())})
+			}
+			g.Edges = append(g.Edges, Edge{From: sid, To: id})
+		}
+	}
+	return g
+}
+
+// tensorDetail is a box's detail text: the shape, and for small tensors the values and (with withGrad) the
+// gradient.
+func tensorDetail(t *tensor.Tensor, maxValues int, withGrad bool) string {
+	detail := formatShape(t.Shape())
+	if maxValues < 0 || t.Numel() > maxValues {
+		return detail
+	}
+	values := func(x *tensor.Tensor) string {
+		v := x.Detach().Float64s()
+		f := chooseFormat(kindOf(strings.TrimPrefix(x.DType().String(), "torch.")), v)
+		f.precision = 4
+		parts := make([]string, len(v))
+		for i, x := range v {
+			parts[i] = f.format(x)
+			if strings.Contains(parts[i], ".") && !strings.ContainsAny(parts[i], "en") { // drop "2.5000"'s zeros
+				parts[i] = strings.TrimRight(strings.TrimRight(parts[i], "0"), ".")
+			}
+		}
+		if x.Dim() == 0 {
+			return parts[0]
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	}
+	err := tensor.Maybe(func() {
+		detail += "\ndata " + values(t)
+		if g := t.Grad(); g != nil && withGrad {
+			detail += "\ngrad " + values(g)
+		}
+	})
+	if err != nil {
+		return formatShape(t.Shape())
+	}
+	return detail
+}
+
+// LinePlotTensor draws a 1-D tensor (or any tensor, flattened) against its index.
+func LinePlotTensor(t *tensor.Tensor, opts PlotOptions) (*Figure, error) {
+	v, err := hostValues(t)
+	if err != nil {
+		return nil, fmt.Errorf("line plot: %w", err)
+	}
+	return LinePlot(v, opts)
+}
+
+// ScatterPlotTensors draws one dot per element pair of x and y (flattened; same number of elements).
+func ScatterPlotTensors(x, y *tensor.Tensor, opts PlotOptions) (*Figure, error) {
+	xs, err := hostValues(x)
+	if err != nil {
+		return nil, fmt.Errorf("scatter plot: x: %w", err)
+	}
+	ys, err := hostValues(y)
+	if err != nil {
+		return nil, fmt.Errorf("scatter plot: y: %w", err)
+	}
+	return ScatterPlot(xs, ys, opts)
+}
+
+// HeatmapPlotTensor draws a 2-D tensor as a heatmap (see HeatmapPlot).
+func HeatmapPlotTensor(t *tensor.Tensor, opts PlotOptions) (*Figure, error) {
+	if t == nil || t.Dim() != 2 {
+		dims := -1
+		if t != nil {
+			dims = t.Dim()
+		}
+		return nil, fmt.Errorf("heatmap plot: want a 2-D tensor, got %d dims", dims)
+	}
+	v, err := hostValues(t)
+	if err != nil {
+		return nil, fmt.Errorf("heatmap plot: %w", err)
+	}
+	s := t.Shape()
+	return HeatmapPlot(s[0], s[1], v, opts)
+}
+
+// hostValues copies t's values to the host, turning a tensor panic into an error.
+func hostValues(t *tensor.Tensor) (v []float64, err error) {
+	if t == nil {
+		return nil, fmt.Errorf("nil tensor")
+	}
+	err = tensor.Maybe(func() { v = t.Detach().Float64s() })
+	return v, err
+}

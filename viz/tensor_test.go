@@ -1,0 +1,136 @@
+package viz
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"gotensor/tensor"
+)
+
+func TestTensorHTML(t *testing.T) {
+	w := tensor.New([][]float64{{1, -2}, {3, 4}}, tensor.RequiresGrad()).SetName("w")
+	y := w.Pow(2)
+	tests := []struct {
+		name string
+		t    *tensor.Tensor
+		want []string // in order, in the text content
+	}{
+		{"scalar", tensor.New(5.0), []string{"tensor", "float32", "()", "cpu", "4 B", "5."}},
+		{"named leaf", w, []string{"w", "tensor", "float32", "(2, 2)", "requires_grad=True", "16 B", "min -2", "max 4", "1.", "-2.", "4."}},
+		{"grad_fn", y, []string{"(2, 2)", "requires_grad=True", "grad_fn=<PowBackward0>", "1.", "4.", "9.", "16."}},
+		{"int64", tensor.New([][]int{{1, 2}, {3, 4}}), []string{"int64", "32 B", "1", "2", "3", "4"}},
+		{"float64 3-D", tensor.Arange(24, tensor.Float64).Reshape(2, 3, 4), []string{"float64", "(2, 3, 4)", "[0, :, :]", "[1, :, :]", "23."}},
+		{"big", tensor.Arange(1000000, tensor.Float32).Reshape(1000, 1000), []string{"(1000, 1000)", "3.81 MiB", "0.", "⋯", "999999."}},
+		{"nan", tensor.New([]float64{1, math.NaN(), math.Inf(1)}), []string{"NaN 1", "Inf 1", "nan", "inf"}},
+		{"nil", nil, []string{"<nil>"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := textOf(parseHTML(t, TensorHTML(tt.t)))
+			rest := text
+			for _, w := range tt.want {
+				i := strings.Index(rest, w)
+				if i < 0 {
+					t.Fatalf("TensorHTML(%s) text = %q, want %q (in order)", tt.name, text, w)
+				}
+				rest = rest[i+len(w):]
+			}
+		})
+	}
+}
+
+func TestTensorHTMLSlicedView(t *testing.T) {
+	// a transposed, narrowed view: Segment must read the view's elements, not its storage's
+	x := tensor.Arange(12, tensor.Float64).Reshape(3, 4).T().Narrow(0, 1, 2) // [[1,5,9],[2,6,10]]
+	doc := parseHTML(t, TensorHTML(x))
+	var got []string
+	for _, td := range findAll(doc, "td") {
+		got = append(got, textOf(td))
+	}
+	if want := "1. 5. 9. 2. 6. 10."; strings.Join(got, " ") != want {
+		t.Errorf("TensorHTML(view) cells = %q, want %q", strings.Join(got, " "), want)
+	}
+}
+
+func TestTensorBundle(t *testing.T) {
+	x := tensor.New([]float64{1, 2})
+	b := TensorBundle(x)
+	if b["text/plain"] != x.String() || !strings.Contains(b["text/html"].(string), "<table") {
+		t.Errorf("TensorBundle = %v, want text/plain %q and an HTML table", b, x.String())
+	}
+}
+
+func TestBackwardGraph(t *testing.T) {
+	// the seed tutorial: Q = 3a³ - b², a requiring grad
+	a := tensor.New([]float64{2, 3}, tensor.RequiresGrad()).SetName("a")
+	b := tensor.New([]float64{6, 4}, tensor.RequiresGrad()).SetName("b")
+	q := a.Pow(3).Mul(3).Sub(b.Pow(2)).SetName("Q")
+	q.Backward(tensor.Gradient(tensor.New([]float64{1, 1})), tensor.RetainGraph())
+	g := BackwardGraph(q, GraphOptions{})
+	kinds := map[NodeKind][]string{}
+	for _, n := range g.Nodes {
+		kinds[n.Kind] = append(kinds[n.Kind], n.Label)
+	}
+	if got := strings.Join(kinds[LeafNode], ","); got != "a,b" && got != "b,a" {
+		t.Errorf("leaves = %q, want a and b", got)
+	}
+	if got := kinds[OutputNode]; len(got) != 1 || got[0] != "Q" {
+		t.Errorf("outputs = %q, want [Q]", got)
+	}
+	ops := strings.Join(kinds[OpNode], ",")
+	for _, want := range []string{"SubBackward0", "MulBackward0", "PowBackward0"} {
+		if !strings.Contains(ops, want) {
+			t.Errorf("ops = %q, want %s", ops, want)
+		}
+	}
+	if len(kinds[SavedNode]) == 0 {
+		t.Errorf("no saved tensors in %q", g.Text())
+	}
+	text := g.Text()
+	for _, want := range []string{"Q (2,)", "└─ SubBackward0", "a [leaf] (2,); data [2, 3]; grad [36, 81]", "b [leaf] (2,); data [6, 4]; grad [-12, -8]"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("Text() lacks %q:\n%s", want, text)
+		}
+	}
+	svg, err := g.SVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts, _ := svgCounts(t, svg)
+	if counts["rect"] != len(g.Nodes) {
+		t.Errorf("SVG has %d boxes, want %d", counts["rect"], len(g.Nodes))
+	}
+	if one := BackwardGraph(tensor.New(1.0), GraphOptions{}); len(one.Nodes) != 1 || one.Nodes[0].Label != "output" {
+		t.Errorf("BackwardGraph(leaf without grad) = %+v, want one output box", one.Nodes)
+	}
+}
+
+func TestTensorPlots(t *testing.T) {
+	x := tensor.Linspace(-1, 1, 20)
+	if _, err := LinePlotTensor(x.Pow(2), PlotOptions{}); err != nil {
+		t.Errorf("LinePlotTensor error %v", err)
+	}
+	if _, err := ScatterPlotTensors(x, x.Pow(3), PlotOptions{}); err != nil {
+		t.Errorf("ScatterPlotTensors error %v", err)
+	}
+	if _, err := HeatmapPlotTensor(tensor.Randn(4, 5), PlotOptions{}); err != nil {
+		t.Errorf("HeatmapPlotTensor error %v", err)
+	}
+	if _, err := HeatmapPlotTensor(x, PlotOptions{}); err == nil || err.Error() != "heatmap plot: want a 2-D tensor, got 1 dims" {
+		t.Errorf("HeatmapPlotTensor(1-D) error = %v", err)
+	}
+	if _, err := LinePlotTensor(nil, PlotOptions{}); err == nil {
+		t.Errorf("LinePlotTensor(nil) gave no error")
+	}
+}
+
+func BenchmarkTensorHTML1000x1000(b *testing.B) {
+	x := tensor.Randn(1000, 1000)
+	b.ReportAllocs()
+	var size int
+	for b.Loop() {
+		size = len(TensorHTML(x))
+	}
+	b.ReportMetric(float64(size), "bytes/html")
+}
