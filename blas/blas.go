@@ -34,7 +34,8 @@ func Backend() string {
 	return chosen.desc
 }
 
-// EnvBackend is the environment variable that forces a backend: "gonum", "openblas" or "auto".
+// EnvBackend is the environment variable that forces a backend: "openblas", "native", "gonum"
+// or "auto".
 const EnvBackend = "GOTENSOR_BLAS"
 
 // EnvLibrary is the environment variable naming the OpenBLAS library file to open.
@@ -59,20 +60,33 @@ func active() impl {
 	return chosen.impl
 }
 
-// choose walks the fallback chain, honouring a forced choice, and describes the outcome.
+// choose walks the fallback chain OpenBLAS → native AVX-512 kernels → gonum, honouring a forced
+// choice, and describes the outcome with the reason each skipped backend gave.
 func choose(force string) (impl, string) {
-	switch strings.ToLower(strings.TrimSpace(force)) {
+	var skipped []string
+	switch f := strings.ToLower(strings.TrimSpace(force)); f {
 	case "", "auto", "openblas":
+		ob, err := loadOpenBLAS()
+		if err == nil {
+			return ob, ob.describe()
+		}
+		skipped = append(skipped, fmt.Sprintf("openblas skipped: %v", err))
+		fallthrough
+	case "native":
+		if f == "native" {
+			skipped = append(skipped, fmt.Sprintf("forced by %s=%s", EnvBackend, force))
+		}
+		if err := nativeAvailable(); err != nil {
+			skipped = append(skipped, fmt.Sprintf("native kernels skipped: %v", err))
+			break
+		}
+		return nativeImpl{}, "native (Go with AVX-512 microkernels; " + strings.Join(skipped, "; ") + ")"
 	case "gonum":
-		return gonumImpl{}, fmt.Sprintf("gonum (pure Go; forced by %s=%s)", EnvBackend, force)
+		skipped = append(skipped, fmt.Sprintf("forced by %s=%s", EnvBackend, force))
 	default:
-		return gonumImpl{}, fmt.Sprintf("gonum (pure Go; %s=%q is not one of auto, openblas, gonum)", EnvBackend, force)
+		skipped = append(skipped, fmt.Sprintf("%s=%q is not one of auto, openblas, native, gonum", EnvBackend, force))
 	}
-	ob, err := loadOpenBLAS()
-	if err != nil {
-		return gonumImpl{}, fmt.Sprintf("gonum (pure Go; openblas skipped: %v)", err)
-	}
-	return ob, ob.describe()
+	return gonumImpl{}, "gonum (pure Go; " + strings.Join(skipped, "; ") + ")"
 }
 
 // checkGemm panics, as gonum's BLAS does, when the arguments do not describe valid row-major

@@ -27,6 +27,11 @@ var (
 func backends(t testing.TB) []backend {
 	openOnce.Do(func() { openImpl, openErr = loadOpenBLAS() })
 	bs := []backend{{"gonum", gonumImpl{}}}
+	if err := nativeAvailable(); err != nil {
+		t.Logf("native kernels not tested: %v", err)
+	} else {
+		bs = append(bs, backend{"native", nativeImpl{}})
+	}
 	if openErr != nil {
 		t.Logf("openblas not tested: %v", openErr)
 	} else {
@@ -60,6 +65,12 @@ func gemmCases() []gemmCase {
 				}
 			}
 		}
+	}
+	// Shapes that cross the native backend's blocks (kc = 256, mc = 240/120, nc = 2048) and
+	// split over goroutines by columns and by rows; one scalar pair each to keep the naive
+	// reference quick.
+	for i, s := range [][3]int{{300, 200, 600}, {37, 2100, 20}, {1000, 40, 50}, {130, 129, 513}} {
+		cs = append(cs, gemmCase{i%2 == 1, i >= 2, s[0], s[1], s[2], 0.75, 0.5, i % 2 * 5})
 	}
 	return cs
 }
@@ -242,6 +253,12 @@ func TestChoose(t *testing.T) {
 		{"gonum", "gonum (pure Go", "forced by GOTENSOR_BLAS=gonum"},
 		{"GONUM", "gonum (pure Go", "forced by GOTENSOR_BLAS=GONUM"},
 		{"mkl", "gonum (pure Go", `GOTENSOR_BLAS="mkl" is not one of`},
+	}
+	if nativeAvailable() == nil {
+		impl, desc := choose("native")
+		if _, ok := impl.(nativeImpl); !ok || !strings.Contains(desc, "forced by GOTENSOR_BLAS=native") {
+			t.Errorf("choose(native) = %T, %q; want native, forced", impl, desc)
+		}
 	}
 	for _, tt := range tests {
 		t.Run(tt.force, func(t *testing.T) {

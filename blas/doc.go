@@ -1,10 +1,11 @@
 // Package blas multiplies dense row-major matrices with the fastest BLAS this host offers.
 //
 // At first use it picks a backend, in order: OpenBLAS loaded at run time without cgo (Debian's
-// libopenblas0-pthread, opened with github.com/ebitengine/purego), then gonum's pure-Go BLAS.
-// Backend names the one in use and why the others were skipped. The environment variable
-// GOTENSOR_BLAS forces a choice: "gonum" uses the pure-Go BLAS, "openblas" insists on OpenBLAS
-// (falling back to gonum with the reason when it cannot load), "" or "auto" tries the chain.
+// libopenblas0-pthread, opened with github.com/ebitengine/purego); gotensor's own GEMM ("native":
+// packing and blocking in Go around AVX-512 microkernels in Go assembly, on CPUs that have
+// AVX-512); gonum's pure-Go BLAS. Backend names the one in use and why the others were skipped.
+// The environment variable GOTENSOR_BLAS forces a choice: "native" or "gonum" start the chain
+// there, "openblas", "" or "auto" try it all.
 // GOTENSOR_OPENBLAS names another library file to open instead of libopenblas.so.0.
 //
 // Debian's OpenBLAS mis-detects some CPUs (an AVX-512 AMD EPYC here runs as "Prescott", about
