@@ -66,28 +66,31 @@ func (t *Tensor) To(device string) *Tensor {
 	if d == t.st.dev {
 		return t
 	}
-	var st *storage
-	src := t
+	var out *Tensor
 	switch {
 	case d.Type == "cpu":
-		b := backends[t.st.dev.Type]
-		if st, err = b.download(t.Contiguous().st); err != nil {
+		// Download the whole storage, then lay it out on the host like t.
+		st, err := backends[t.st.dev.Type].download(t.st)
+		if err != nil {
 			fail(ErrDevice, "To", "copy to cpu: %v", err)
 		}
+		out = fromStorage(st, append([]int(nil), t.shape...), append([]int(nil), t.strides...), t.offset).Contiguous()
 	default:
+		src := t
 		if t.st.dev.Type != "cpu" {
-			src = t.CPU()
+			src = t.Detach().CPU()
 		}
 		b, ok := backends[d.Type]
 		if !ok {
-			fail(ErrDevice, "To", "%v", deviceUnavailable(d))
+			fail(ErrDevice, "To", "device type %q is not supported", d.Type)
 		}
-		src = src.Contiguous()
-		if st, err = b.upload(src.st, d); err != nil {
+		src = src.Detach().Contiguous()
+		st, err := b.upload(src.st, d)
+		if err != nil {
 			fail(ErrDevice, "To", "%v", err)
 		}
+		out = fromStorage(st, append([]int(nil), t.shape...), contiguousStrides(t.shape), 0)
 	}
-	out := fromStorage(st, append([]int(nil), t.shape...), contiguousStrides(t.shape), 0)
 	if needsGrad(t) {
 		from := t.st.dev.String()
 		record("ToCopyBackward0", out, []*Tensor{t}, nil, func(c *bctx, g *Tensor) []*Tensor {
@@ -102,18 +105,6 @@ func (t *Tensor) CPU() *Tensor { return t.To("cpu") }
 
 // CUDA returns t on the default GPU (PyTorch's x.cuda()).
 func (t *Tensor) CUDA() *Tensor { return t.To("cuda") }
-
-// deviceUnavailable explains why device d cannot be used.
-//
-// TODO(gpu-wiring): the gpu package (gpu.Available, gpu.Err, and the allocate/copy contract) is
-// being written by the BLAS/GPU engineer; once it lands, a "cuda" backend registers in
-// backends and this reports gpu.Err().
-func deviceUnavailable(d Device) error {
-	if d.Type == "cuda" {
-		return fmt.Errorf("CUDA is not available: gotensor's tensor package has no CUDA backend wired yet")
-	}
-	return fmt.Errorf("device %v is not supported", d)
-}
 
 // sameDevice panics unless all tensors live on one device.
 func sameDevice(op string, ts ...*Tensor) {

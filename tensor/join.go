@@ -55,11 +55,22 @@ func Stack(ts []*Tensor, dim int) *Tensor {
 	}
 	dim = normDimN("stack", dim, ts[0].Dim()+1)
 	parts := make([]*Tensor, len(ts))
+	dts := make([]DType, len(ts))
 	for i, t := range ts {
 		if !sameShape(t.shape, ts[0].shape) {
 			fail(ErrShape, "stack", "stack expects each tensor to be equal size, but got %s at entry 0 and %s at entry %d", shapeStr(ts[0].shape), shapeStr(t.shape), i)
 		}
-		parts[i] = t.Unsqueeze(dim)
+		parts[i], dts[i] = t.Detach().Unsqueeze(dim), t.dtype()
 	}
-	return Cat(parts, dim)
+	out := Cat(parts, dim)
+	if needsGrad(ts...) {
+		record("StackBackward0", out, ts, nil, func(c *bctx, g *Tensor) []*Tensor {
+			gs := make([]*Tensor, len(dts))
+			for i, dt := range dts {
+				gs[i] = gradFor(g.Select(dim, i), g.Select(dim, i).shape, dt)
+			}
+			return gs
+		})
+	}
+	return out
 }
