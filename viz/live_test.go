@@ -73,6 +73,7 @@ func TestProgressText(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			clock := newFakeClock()
 			tt.opts.Now = clock.Now
+			tt.opts.Sink = Discard
 			p := NewProgress(tt.opts)
 			for _, d := range tt.steps {
 				clock.advance(d)
@@ -232,7 +233,7 @@ func TestLossCurve(t *testing.T) {
 }
 
 func TestLossCurveThinning(t *testing.T) {
-	c := NewLossCurve(LossCurveOptions{Width: 200, Now: newFakeClock().Now})
+	c := NewLossCurve(LossCurveOptions{Sink: Discard, Width: 200, Now: newFakeClock().Now})
 	for i := 0; i < 100000; i++ {
 		c.Add(math.Sin(float64(i)/1000) + 2)
 	}
@@ -244,7 +245,7 @@ func TestLossCurveThinning(t *testing.T) {
 }
 
 func TestLossCurveEmptyAndLog(t *testing.T) {
-	c := NewLossCurve(LossCurveOptions{Now: newFakeClock().Now, LogY: true, Title: "nll"})
+	c := NewLossCurve(LossCurveOptions{Sink: Discard, Now: newFakeClock().Now, LogY: true, Title: "nll"})
 	if got := c.String(); got != "nll: no data" {
 		t.Errorf("empty LossCurve.String() = %q, want %q", got, "nll: no data")
 	}

@@ -14,7 +14,7 @@ type LossCurveOptions struct {
 	Width    int              // plot width in pixels; default 480
 	Height   int              // plot height in pixels; default 200
 	LogY     bool             // logarithmic y axis (for positive losses spanning decades)
-	Sink     Sink             // where renderings go; nil keeps them to HTML and String
+	Sink     Sink             // where renderings go; nil shows them in the notebook (NewDisplaySink)
 	Now      func() time.Time // the clock; nil uses time.Now (a fake clock turns off trailing publications)
 	Interval time.Duration    // time between publications; raised to MinUpdateInterval when shorter
 }
@@ -54,7 +54,7 @@ func NewLossCurve(opts LossCurveOptions) *LossCurve {
 		opts.Height = 200
 	}
 	c := &LossCurve{opts: opts}
-	c.live.init(opts.Sink, opts.Now, opts.Interval, c.render)
+	c.live.init(sinkOr(opts.Sink), opts.Now, opts.Interval, c.render)
 	c.live.update(func() {})
 	return c
 }

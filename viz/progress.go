@@ -13,7 +13,7 @@ type ProgressOptions struct {
 	Total       int              // expected count; 0 when unknown (no percentage or ETA then)
 	Description string           // shown before the bar, e.g. "epoch 3"
 	Unit        string           // what is counted; default "it"
-	Sink        Sink             // where renderings go; nil keeps them to HTML and String
+	Sink        Sink             // where renderings go; nil shows them in the notebook (NewDisplaySink)
 	Now         func() time.Time // the clock; nil uses time.Now (a fake clock turns off trailing publications)
 	Interval    time.Duration    // time between publications; raised to MinUpdateInterval when shorter
 }
@@ -38,7 +38,7 @@ func NewProgress(opts ProgressOptions) *Progress {
 		opts.Unit = "it"
 	}
 	p := &Progress{opts: opts}
-	p.live.init(opts.Sink, opts.Now, opts.Interval, p.render)
+	p.live.init(sinkOr(opts.Sink), opts.Now, opts.Interval, p.render)
 	p.start = p.live.now()
 	p.live.update(func() {})
 	return p
