@@ -86,6 +86,8 @@ func record(name string, out *Tensor, inputs, saved []*Tensor, apply func(c *bct
 			n.next[i] = in.gradNode()
 		}
 	}
+	out.grad.fn = n
+	out.grad.requiresGrad = true
 	for _, s := range saved {
 		st := savedTensor{t: s, version: s.st.version.Load()}
 		if s.grad.fn != nil {
@@ -93,8 +95,6 @@ func record(name string, out *Tensor, inputs, saved []*Tensor, apply func(c *bct
 		}
 		n.saved = append(n.saved, st)
 	}
-	out.grad.fn = n
-	out.grad.requiresGrad = true
 }
 
 // gradNode returns the node a gradient for t flows into: its grad_fn, or a leaf's AccumulateGrad.

@@ -76,7 +76,7 @@ func empty(dt DType, shape []int, zeroed bool) *Tensor {
 func (t *Tensor) dtype() DType { return t.st.dt }
 
 // Shape returns a copy of t's sizes.
-func (t *Tensor) Shape() Shape { return append(Shape(nil), t.shape...) }
+func (t *Tensor) Shape() Shape { return append(Shape{}, t.shape...) }
 
 // Size returns the size of dimension dim (negative counts from the end).
 func (t *Tensor) Size(dim int) int { return t.shape[t.normDim("Size", dim)] }
