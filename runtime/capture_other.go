@@ -14,7 +14,7 @@ type fdCapture struct{ realErr *os.File }
 func acquireCapture() (*fdCapture, error) {
 	return nil, errors.New("file-descriptor capture needs Linux; set Options.NoFDCapture")
 }
-func releaseCapture(*fdCapture)     {}
+func releaseCapture(*fdCapture)        {}
 func (c *fdCapture) setSink(*streamer) {}
 func (c *fdCapture) flush()            {}
 func (c *fdCapture) flushPending()     {}

@@ -138,27 +138,53 @@ func panicError(p interp.Panic, trace []string, code string) *CellError {
 	val := fmt.Sprint(p.Value)
 	e := &CellError{Name: "panic", Value: val}
 	e.Traceback = append(e.Traceback, "panic: "+val)
+	prev, repeats := "", 0
+	flushRepeats := func() {
+		if repeats > 0 {
+			e.Traceback = append(e.Traceback, fmt.Sprintf("    (the frame above repeats %d more times)", repeats))
+			repeats = 0
+		}
+	}
 	for _, t := range trace {
-		m := panicLine.FindStringSubmatch(t)
-		if m == nil {
+		where, line, col, ok := panicFrame(t)
+		if !ok {
 			continue
 		}
-		line, _ := strconv.Atoi(m[1])
-		col, _ := strconv.Atoi(m[2])
-		fn := strings.TrimSuffix(m[3], "(...)")
-		fn = strings.TrimPrefix(fn, "main.")
-		where := "cell line " + m[1]
-		if fn != "" && fn != "main" {
-			where += ", in " + fn
+		if t == prev {
+			repeats++
+			continue
 		}
+		flushRepeats()
+		prev = t
 		e.Traceback = append(e.Traceback, where)
 		e.Traceback = append(e.Traceback, sourceLines(code, line, col)...)
 	}
+	flushRepeats()
 	if frames := compiledFrames(string(p.Stack)); len(frames) > 0 {
 		e.Traceback = append(e.Traceback, "compiled frames:")
 		e.Traceback = append(e.Traceback, frames...)
 	}
 	return e
+}
+
+// panicFrame reads one of yaegi's panic frame reports as
+// "cell line 3, in f" plus the position.
+func panicFrame(report string) (where string, line, col int, ok bool) {
+	m := panicLine.FindStringSubmatch(report)
+	if m == nil {
+		return "", 0, 0, false
+	}
+	line, _ = strconv.Atoi(m[1])
+	col, _ = strconv.Atoi(m[2])
+	fn := strings.TrimPrefix(strings.TrimSuffix(m[3], "(...)"), "main.")
+	where = "cell line " + m[1]
+	switch {
+	case fn == "func" || strings.HasSuffix(fn, ".func"):
+		where += ", in a function literal"
+	case fn != "" && fn != "main" && !strings.HasPrefix(fn, "_gt_"):
+		where += ", in " + fn
+	}
+	return where, line, col, true
 }
 
 // compiledFrames keeps the stack frames of library code (gotensor packages,

@@ -12,18 +12,18 @@ import (
 
 // event is one thing a cell sent to its Output.
 type event struct {
-	kind   string // "stdout", "stderr", "display", "update", "clear", "input"
-	text   string
-	data   map[string]any
-	id     string
-	at     time.Time
+	kind string // "stdout", "stderr", "display", "update", "clear", "input"
+	text string
+	data map[string]any
+	id   string
+	at   time.Time
 }
 
 // recorder is an Output that keeps everything in order.
 type recorder struct {
-	mu     sync.Mutex
-	events []event
-	inputs []string // answers for Input, in order
+	mu      sync.Mutex
+	events  []event
+	inputs  []string // answers for Input, in order
 	noStdin bool
 }
 

@@ -15,40 +15,151 @@ import (
 	_gtimage "image"
 )
 
+// yaegi v0.16.1 answers "x, ok := v.(I)" and type switches on interpreted
+// types unreliably (wrong matches, reflect.Set panics); what works is a
+// blank comma-ok assertion to test, then a binding type switch to call.
+func _gt_hasMIMEBundle(v interface{}) bool {
+	_, ok := v.(interface{ MIMEBundle() map[string]interface{} })
+	return ok
+}
+
+func _gt_getMIMEBundle(v interface{}) map[string]interface{} {
+	switch h := v.(type) {
+	case interface{ MIMEBundle() map[string]interface{} }:
+		return h.MIMEBundle()
+	}
+	return nil
+}
+
+func _gt_hasHTML(v interface{}) bool {
+	_, ok := v.(interface{ HTML() string })
+	return ok
+}
+
+func _gt_getHTML(v interface{}) string {
+	switch h := v.(type) {
+	case interface{ HTML() string }:
+		return h.HTML()
+	}
+	return ""
+}
+
+func _gt_hasSVG(v interface{}) bool {
+	_, ok := v.(interface{ SVG() string })
+	return ok
+}
+
+func _gt_getSVG(v interface{}) string {
+	switch h := v.(type) {
+	case interface{ SVG() string }:
+		return h.SVG()
+	}
+	return ""
+}
+
+func _gt_hasMarkdown(v interface{}) bool {
+	_, ok := v.(interface{ Markdown() string })
+	return ok
+}
+
+func _gt_getMarkdown(v interface{}) string {
+	switch h := v.(type) {
+	case interface{ Markdown() string }:
+		return h.Markdown()
+	}
+	return ""
+}
+
+func _gt_hasPNG(v interface{}) bool {
+	_, ok := v.(interface{ PNG() []byte })
+	return ok
+}
+
+func _gt_getPNG(v interface{}) []byte {
+	switch h := v.(type) {
+	case interface{ PNG() []byte }:
+		return h.PNG()
+	}
+	return nil
+}
+
+func _gt_hasJSON(v interface{}) bool {
+	_, ok := v.(interface{ JSON() interface{} })
+	return ok
+}
+
+func _gt_getJSON(v interface{}) interface{} {
+	switch h := v.(type) {
+	case interface{ JSON() interface{} }:
+		return h.JSON()
+	}
+	return nil
+}
+
+func _gt_hasString(v interface{}) bool {
+	_, ok := v.(interface{ String() string })
+	return ok
+}
+
+func _gt_getString(v interface{}) string {
+	switch h := v.(type) {
+	case interface{ String() string }:
+		return h.String()
+	}
+	return ""
+}
+
+func _gt_hasError(v interface{}) bool {
+	_, ok := v.(interface{ Error() string })
+	return ok
+}
+
+func _gt_getError(v interface{}) string {
+	switch h := v.(type) {
+	case interface{ Error() string }:
+		return h.Error()
+	}
+	return ""
+}
+
 func _gt_bundle(v interface{}) map[string]interface{} {
 	b := _gtdisplay.Bundle(v)
 	if len(b) > 1 {
 		return b // a compiled type that renders itself: Bundle saw it all
 	}
-	plain := true
-	if m, ok := v.(interface{ MIMEBundle() map[string]interface{} }); ok {
-		for k, x := range m.MIMEBundle() {
+	hasPlain := false
+	if _gt_hasMIMEBundle(v) {
+		for k, x := range _gt_getMIMEBundle(v) {
 			b[k] = x
-			if k == "text/plain" {
-				plain = false
-			}
+			hasPlain = hasPlain || k == "text/plain"
 		}
 	}
-	if h, ok := v.(interface{ HTML() string }); ok {
-		b["text/html"] = h.HTML()
+	if _gt_hasHTML(v) {
+		b["text/html"] = _gt_getHTML(v)
 	}
-	if h, ok := v.(interface{ SVG() string }); ok {
-		b["image/svg+xml"] = h.SVG()
+	if _gt_hasSVG(v) {
+		b["image/svg+xml"] = _gt_getSVG(v)
 	}
-	if h, ok := v.(interface{ Markdown() string }); ok {
-		b["text/markdown"] = h.Markdown()
+	if _gt_hasMarkdown(v) {
+		b["text/markdown"] = _gt_getMarkdown(v)
 	}
-	if h, ok := v.(interface{ PNG() []byte }); ok {
-		b["image/png"] = h.PNG()
-	} else if img, ok := v.(_gtimage.Image); ok {
-		if p, err := _gtdisplay.EncodePNG(img); err == nil {
+	if _gt_hasPNG(v) {
+		b["image/png"] = _gt_getPNG(v)
+	} else if _, ok := v.(_gtimage.Image); ok {
+		if p, err := _gtdisplay.EncodePNG(v.(_gtimage.Image)); err == nil {
 			b["image/png"] = p
 		}
 	}
-	if h, ok := v.(interface{ JSON() interface{} }); ok {
-		b["application/json"] = h.JSON()
+	if _gt_hasJSON(v) {
+		b["application/json"] = _gt_getJSON(v)
 	}
-	if plain {
+	switch {
+	case hasPlain:
+	case _gt_hasError(v):
+		b["text/plain"] = _gt_getError(v)
+	case _gt_hasString(v):
+		b["text/plain"] = _gt_getString(v)
+	default:
 		b["text/plain"] = _gtfmt.Sprint(v)
 	}
 	return b

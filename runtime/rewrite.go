@@ -134,6 +134,8 @@ func (r *rewriter) rewrite(node ast.Node) {
 	ast.Inspect(node, func(n ast.Node) bool {
 		r.oracle.noteLocal(n)
 		switch n := n.(type) {
+		case *ast.CallExpr:
+			minMaxArgs(n)
 		case *ast.BlockStmt:
 			r.rewriteList(n.List)
 		case *ast.CaseClause:
@@ -147,7 +149,23 @@ func (r *rewriter) rewrite(node ast.Node) {
 
 func (r *rewriter) rewriteList(list []ast.Stmt) {
 	for i, s := range list {
+		r.noteStmt(s)
 		list[i] = r.rewriteStmt(s)
+	}
+}
+
+// noteStmt records the integer declarations of a statement before the
+// statements after it are rewritten.
+func (r *rewriter) noteStmt(s ast.Stmt) {
+	switch s := s.(type) {
+	case *ast.AssignStmt:
+		r.oracle.noteLocal(s)
+	case *ast.DeclStmt:
+		if g, ok := s.Decl.(*ast.GenDecl); ok {
+			for _, sp := range g.Specs {
+				r.oracle.noteLocal(sp)
+			}
+		}
 	}
 }
 
@@ -247,14 +265,43 @@ func assigns(body ast.Node, names map[string]bool) bool {
 	return found
 }
 
-// shadowCopy prepends `a, b := a, b` to body.
-func shadowCopy(body *ast.BlockStmt, names []string) {
+// copyIn prepends `a, b := a1, b1` to body: the per-iteration variables,
+// initialized from the loop's own (renamed) ones. A fresh name is needed:
+// yaegi v0.16.1 puts a loop body's declarations in the loop's scope, so
+// `i := i` would redeclare the loop variable itself.
+func copyIn(body *ast.BlockStmt, names, from []string) {
 	var lhs, rhs []ast.Expr
-	for _, n := range names {
-		lhs = append(lhs, &ast.Ident{Name: n, NamePos: body.Lbrace})
-		rhs = append(rhs, &ast.Ident{Name: n, NamePos: body.Lbrace})
+	for i := range names {
+		lhs = append(lhs, &ast.Ident{Name: names[i], NamePos: body.Lbrace})
+		rhs = append(rhs, &ast.Ident{Name: from[i], NamePos: body.Lbrace})
 	}
 	body.List = append([]ast.Stmt{&ast.AssignStmt{Lhs: lhs, Tok: token.DEFINE, Rhs: rhs, TokPos: body.Lbrace}}, body.List...)
+}
+
+// renameIdents renames identifiers in n (not field or method names after a
+// dot) from old names to new ones.
+func renameIdents(n ast.Node, names map[string]string) {
+	if n == nil {
+		return
+	}
+	ast.Inspect(n, func(x ast.Node) bool {
+		switch x := x.(type) {
+		case *ast.SelectorExpr:
+			renameIdents(x.X, names)
+			return false
+		case *ast.KeyValueExpr:
+			renameIdents(x.Value, names)
+			if _, isIdent := x.Key.(*ast.Ident); !isIdent {
+				renameIdents(x.Key, names)
+			}
+			return false
+		case *ast.Ident:
+			if nn, ok := names[x.Name]; ok {
+				x.Name = nn
+			}
+		}
+		return true
+	})
 }
 
 // perIterationRange gives `for k, v := range x` a fresh k and v per iteration
@@ -263,14 +310,16 @@ func (r *rewriter) perIterationRange(st *ast.RangeStmt) {
 	if st.Tok != token.DEFINE || !capturesOrAddresses(st.Body) {
 		return
 	}
-	var names []string
+	var names, from []string
 	for _, e := range []ast.Expr{st.Key, st.Value} {
 		if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
 			names = append(names, id.Name)
+			id.Name = r.fresh("_gt_" + id.Name).Name
+			from = append(from, id.Name)
 		}
 	}
 	if len(names) > 0 {
-		shadowCopy(st.Body, names)
+		copyIn(st.Body, names, from)
 	}
 }
 
@@ -294,7 +343,18 @@ func (r *rewriter) perIterationFor(st *ast.ForStmt) {
 	if len(list) == 0 || assigns(st.Body, names) {
 		return
 	}
-	shadowCopy(st.Body, list)
+	rename := map[string]string{}
+	var from []string
+	for _, n := range list {
+		rename[n] = r.fresh("_gt_" + n).Name
+		from = append(from, rename[n])
+	}
+	for _, l := range init.Lhs {
+		renameIdents(l, rename)
+	}
+	renameIdents(st.Cond, rename)
+	renameIdents(st.Post, rename)
+	copyIn(st.Body, list, from)
 }
 
 // wrapGo turns `go f(a, b)` into
@@ -345,4 +405,42 @@ func builtinName(e ast.Expr) (string, bool) {
 		return id.Name, true
 	}
 	return "", false
+}
+
+// minMaxArgs helps the prelude's generic min and max (yaegi v0.16.1 has no
+// such builtins) infer their type parameter, which yaegi cannot do from
+// untyped float constants: a non-constant argument moves first, and an
+// all-constant call with a float gets float64(first).
+func minMaxArgs(call *ast.CallExpr) {
+	id, ok := call.Fun.(*ast.Ident)
+	if !ok || (id.Name != "min" && id.Name != "max") || len(call.Args) == 0 {
+		return
+	}
+	hasFloat := false
+	for i, a := range call.Args {
+		lit, isLit := constLit(a)
+		if !isLit {
+			call.Args[0], call.Args[i] = call.Args[i], call.Args[0]
+			return
+		}
+		hasFloat = hasFloat || lit.Kind == token.FLOAT
+	}
+	if hasFloat {
+		call.Args[0] = &ast.CallExpr{Fun: &ast.Ident{Name: "float64", NamePos: call.Args[0].Pos()}, Args: []ast.Expr{call.Args[0]}, Lparen: call.Args[0].Pos(), Rparen: call.Args[0].End()}
+	}
+}
+
+// constLit returns the literal of a constant argument like 2, -2.5 or (3).
+func constLit(e ast.Expr) (*ast.BasicLit, bool) {
+	switch e := e.(type) {
+	case *ast.BasicLit:
+		return e, true
+	case *ast.ParenExpr:
+		return constLit(e.X)
+	case *ast.UnaryExpr:
+		if e.Op == token.SUB || e.Op == token.ADD {
+			return constLit(e.X)
+		}
+	}
+	return nil, false
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -308,7 +309,7 @@ func (s *Session) compileCell(code string) (progs []*interp.Program, cerr *CellE
 			p, err = s.compileAST(u.fallback)
 		}
 		if err != nil {
-			return nil, compileError(err, code)
+			return nil, compileError(s.explain(err, u.node, snap), code)
 		}
 		for _, sp := range u.importSpecs {
 			s.imports[sp.name] = sp.path
@@ -316,6 +317,23 @@ func (s *Session) compileCell(code string) (progs []*interp.Program, cerr *CellE
 		progs = append(progs, p)
 	}
 	return progs, nil
+}
+
+// explain improves yaegi's least helpful message: a global statement using
+// an undefined name fails as "constant definition loop". The pre-pass looks
+// for the first identifier that nothing defines and names it instead.
+func (s *Session) explain(err error, n ast.Node, before map[string]reflect.Value) error {
+	if !strings.Contains(err.Error(), "definition loop") {
+		return err
+	}
+	// Judge by the symbols from before the cell: the failed compile itself
+	// leaves a placeholder for the undefined name.
+	known := func(name string) bool { _, ok := before[name]; return ok }
+	if id := firstUndefined(n, known); id != nil {
+		p := s.in.FileSet().Position(id.Pos())
+		return fmt.Errorf("%s:%d:%d: undefined: %s", cellFile, p.Line, p.Column, id.Name)
+	}
+	return err
 }
 
 // compileAST compiles n, turning the interpreter's internal panics (it has
@@ -451,7 +469,9 @@ func (s *Session) goPanic(v any) {
 		run.panicTrace = nil
 		run.mu.Unlock()
 		for _, l := range trace {
-			msg += "    " + l + "\n"
+			if where, _, _, ok := panicFrame(l); ok {
+				msg += "    " + where + "\n"
+			}
 		}
 	}
 	s.stderr.Write([]byte(msg))
