@@ -28,7 +28,7 @@ import (
 //	CompileError: cell line 1, column 6: undefined: undefined
 //
 // Sections after a cell: result (text/plain of the value; absent means the
-// cell must have no value), stdout, stderr (exact text), error ("Name: Value"
+// cell must have no value; result~ a regular expression), stdout, stderr (exact text), error ("Name: Value"
 // exactly, or a regular expression when the section is "error~"),
 // traceback~ (a regular expression the joined traceback must match), html~
 // (a regular expression for text/html), transcript (every output in
@@ -107,7 +107,12 @@ func checkCell(t *testing.T, s *Session, file string, c cellCase) {
 	}
 	want, wantRes := c.sections["result"]
 	_, mimeOnly := c.sections["mime"]
+	reRes, isReRes := c.sections["result~"]
 	switch {
+	case isReRes:
+		if res == nil || !regexp.MustCompile(reRes).MatchString(got) {
+			t.Errorf("%s: Execute(%q) result = %q, want match %q (err %v)", where, c.code, got, reRes, err)
+		}
 	case mimeOnly && !wantRes:
 	case wantRes && res == nil:
 		t.Errorf("%s: Execute(%q) result = none, want %q (err %v)", where, c.code, want, err)

@@ -86,6 +86,8 @@ var preImported = []importSpec{
 	{name: "strings", path: "strings"},
 	{name: "mat", path: "gonum.org/v1/gonum/mat"},
 	{name: "display", path: "gotensor/display"},
+	{name: "tensor", path: "gotensor/tensor"},
+	{name: "gpu", path: "gotensor/gpu"},
 }
 
 // New starts a session: an interpreter with the standard library, the
