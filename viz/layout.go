@@ -43,6 +43,7 @@ type layout struct {
 	reversed        []bool  // per indexed edge: the chain runs against the edge's direction
 	width, height   float64
 	pos             []int // index of each node within its layer
+	depth           []int // longest path from a source, in layout edges
 	inPort, outPort map[[2]int]float64
 }
 
@@ -63,6 +64,7 @@ func newLayout(x *indexed) *layout {
 	l.reversed = rev
 	l.layer = longestPathLayers(n, dag)
 	l.addDummies(dag)
+	l.computeDepth()
 	l.order()
 	l.place()
 	l.ports()
@@ -354,38 +356,78 @@ func (l *layout) place() {
 	}
 }
 
-// pull moves a layer's nodes towards the mean x of their neighbours in nbr (and in other too when both is set).
+// pull moves a layer's nodes towards the weighted mean x of their neighbours in nbr (and in other too when both
+// is set). Edges between inner nodes weigh more than edges from sources (leaves, saved tensors), so the chain
+// of ops stays straight and the inputs gather beside it, as in Graphviz's drawings.
 func (l *layout) pull(ly []int, nbr, other [][]int, both bool, desired *[]float64) {
 	d := (*desired)[:0]
 	for _, v := range ly {
-		s, c := 0.0, 0
+		s, c := 0.0, 0.0
 		for _, u := range nbr[v] {
-			s += l.x[u]
-			c++
+			w := l.edgeWeight(u, v)
+			s += w * l.x[u]
+			c += w
 		}
 		if both {
 			for _, u := range other[v] {
-				s += l.x[u]
-				c++
+				w := l.edgeWeight(u, v)
+				s += w * l.x[u]
+				c += w
 			}
 		}
 		if c == 0 {
 			d = append(d, l.x[v])
 		} else {
-			d = append(d, s/float64(c))
+			d = append(d, s/c)
 		}
 	}
 	*desired = d
 	l.fit(ly, d)
 }
 
-// fit places a layer's nodes, in order and at least gapX apart, as close as possible (least squares) to
-// desired: with offsets o_i of the packed layout, x_i - o_i must be non-decreasing, which is isotonic
+// nodeWeight is how firmly a node holds its place: sources (nothing above them: leaves, saved tensors) give
+// way to the ops; among ops, the deeper one (the longer chain above it) holds firmer, so the main chain of a
+// graph runs straight down and side branches join it from the side; long-edge dummies hold firmest.
+func (l *layout) nodeWeight(v int) float64 {
+	switch {
+	case v < l.n && len(l.up[v]) == 0:
+		return 1
+	case v >= l.n:
+		d := 1 + float64(l.depth[v])
+		return 2 * d * d
+	}
+	d := 1 + float64(l.depth[v])
+	return d * d
+}
+
+// computeDepth sets each node's longest path from a source, counted in layout edges (top to bottom).
+func (l *layout) computeDepth() {
+	l.depth = make([]int, len(l.layer))
+	for _, ly := range l.layers {
+		for _, v := range ly {
+			for _, u := range l.up[v] {
+				l.depth[v] = max(l.depth[v], l.depth[u]+1)
+			}
+		}
+	}
+}
+
+// edgeWeight weighs the pull along the edge between u and v: an edge from a source barely pulls, so an op sits
+// under the op it follows and its inputs gather beside that chain instead of dragging it sideways.
+func (l *layout) edgeWeight(u, v int) float64 {
+	if len(l.up[u]) == 0 && u < l.n || len(l.up[v]) == 0 && v < l.n {
+		return 0.05
+	}
+	return min(l.nodeWeight(u), l.nodeWeight(v))
+}
+
+// fit places a layer's nodes, in order and at least gapX apart, as close as possible (weighted least squares)
+// to desired: with offsets o_i of the packed layout, x_i - o_i must be non-decreasing, which is isotonic
 // regression of desired_i - o_i, solved by pool adjacent violators.
 func (l *layout) fit(ly []int, desired []float64) {
 	type block struct {
-		sum   float64
-		count int
+		sum, weight float64
+		count       int
 	}
 	blocks := make([]block, 0, len(ly))
 	offset := make([]float64, len(ly))
@@ -393,18 +435,19 @@ func (l *layout) fit(ly []int, desired []float64) {
 		if i > 0 {
 			offset[i] = offset[i-1] + (l.w[ly[i-1]]+l.w[v])/2 + gapX
 		}
-		blocks = append(blocks, block{desired[i] - offset[i], 1})
+		w := l.nodeWeight(v)
+		blocks = append(blocks, block{w * (desired[i] - offset[i]), w, 1})
 		for len(blocks) > 1 {
 			a, b := blocks[len(blocks)-2], blocks[len(blocks)-1]
-			if a.sum/float64(a.count) <= b.sum/float64(b.count) {
+			if a.sum/a.weight <= b.sum/b.weight {
 				break
 			}
-			blocks = append(blocks[:len(blocks)-2], block{a.sum + b.sum, a.count + b.count})
+			blocks = append(blocks[:len(blocks)-2], block{a.sum + b.sum, a.weight + b.weight, a.count + b.count})
 		}
 	}
 	i := 0
 	for _, b := range blocks {
-		m := b.sum / float64(b.count)
+		m := b.sum / b.weight
 		for k := 0; k < b.count; k++ {
 			l.x[ly[i]] = m + offset[i]
 			i++
