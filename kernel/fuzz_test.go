@@ -69,7 +69,7 @@ func FuzzGuardScan(f *testing.F) {
 	f.Add(append(append([]byte{}, g...), huge...), uint8(3))
 	f.Fuzz(func(t *testing.T, data []byte, chunk uint8) {
 		const limit = 1000
-		c := &guardConn{limit: limit, greeting: 64}
+		c := &framer{limit: limit, greeting: 64}
 		step := int(chunk)%16 + 1
 		for i := 0; i < len(data); i += step {
 			end := min(i+step, len(data))

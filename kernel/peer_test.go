@@ -113,7 +113,7 @@ func (f *fakeEval) IsComplete(code string) (string, string) {
 
 // peer is a Jupyter client made of real zmq4 sockets.
 type peer struct {
-	t       *testing.T
+	t       testing.TB
 	signer  *kernel.Signer
 	session string
 	sockets map[string]zmq4.Socket
@@ -123,7 +123,7 @@ type peer struct {
 
 const testKey = "a0436f6c-1916-498b-8eb9-e81ab9368e84"
 
-func freePorts(t *testing.T, n int) []int {
+func freePorts(t testing.TB, n int) []int {
 	t.Helper()
 	ports := make([]int, n)
 	var ls []net.Listener
@@ -142,7 +142,7 @@ func freePorts(t *testing.T, n int) []int {
 }
 
 // startKernel runs a kernel with a fake evaluator and connects a peer to it.
-func startKernel(t *testing.T, transport string, opts kernel.Options) (*peer, *kernel.Kernel, *kernel.ConnectionInfo) {
+func startKernel(t testing.TB, transport string, opts kernel.Options) (*peer, *kernel.Kernel, *kernel.ConnectionInfo) {
 	t.Helper()
 	ci := &kernel.ConnectionInfo{Transport: transport, IP: "127.0.0.1", Key: testKey, SignatureScheme: "hmac-sha256"}
 	if transport == "ipc" {
@@ -179,7 +179,7 @@ func startKernel(t *testing.T, transport string, opts kernel.Options) (*peer, *k
 }
 
 type testLog struct {
-	t  *testing.T
+	t  testing.TB
 	mu sync.Mutex
 	b  strings.Builder
 }
@@ -206,7 +206,7 @@ func endpoint(ci *kernel.ConnectionInfo, port int) string {
 
 // connect dials every socket and waits until iopub is subscribed, the way
 // jupyter_client does: kernel_info requests until a status message arrives.
-func connect(t *testing.T, ci *kernel.ConnectionInfo) *peer {
+func connect(t testing.TB, ci *kernel.ConnectionInfo) *peer {
 	t.Helper()
 	signer, err := kernel.NewSigner(ci.SignatureScheme, ci.Key)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"sync"
 	"time"
@@ -161,7 +162,7 @@ func (l *guardListener) admit(c net.Conn) {
 		_ = c.Close() // silent, slow or not speaking ZMTP
 		return
 	}
-	gc := &guardConn{Conn: c, limit: l.g.limit, deadline: l.g.handshake > 0, greeting: 64, pending: sig}
+	gc := newGuardConn(c, l.g.limit, l.g.handshake > 0, sig)
 	select {
 	case l.conns <- gc:
 	case <-l.done:
@@ -169,44 +170,62 @@ func (l *guardListener) admit(c net.Conn) {
 	}
 }
 
-// guardConn tracks ZMTP framing on the read side of one connection.
+// guardConn tracks ZMTP framing on both sides of one connection. Besides
+// the checks above it buffers: zmq4 reads each frame header and body with a
+// separate read(2) and writes each frame of a ROUTER reply with two write(2)
+// calls, about thirty system calls for one Jupyter message. The guard reads
+// ahead into a buffer and holds written bytes until a whole message (or the
+// greeting, or a command) is complete, then writes it with one call.
 type guardConn struct {
 	net.Conn
-	limit    int64
 	deadline bool // a handshake read deadline is set
 
-	greeting  int     // greeting bytes still expected
-	handshook bool    // the first command (READY) after the greeting is complete
-	hdr       [9]byte // frame header being read
-	hdrLen    int     // bytes of hdr filled
-	body      int64   // body bytes still expected in the current frame
-	msgSize   int64   // bytes so far in the current multi-frame message
-	failed    error
-	pending   []byte // bytes read ahead by the listener, returned first
+	in     framer // read side, with the size limit
+	failed error
+	rbuf   []byte // bytes read from the network not yet handed to zmq4
+	rpos   int
+
+	wmu  sync.Mutex
+	out  framer // write side, for message boundaries only
+	wbuf []byte
+}
+
+const (
+	readBuffer = 64 << 10
+	maxHeldOut = 1 << 20 // write out a message's bytes early beyond this
+)
+
+func newGuardConn(c net.Conn, limit int64, deadline bool, pending []byte) *guardConn {
+	g := &guardConn{Conn: c, deadline: deadline}
+	g.in = framer{limit: limit, greeting: 64}
+	g.out = framer{limit: math.MaxInt64, greeting: 64}
+	g.rbuf = append(make([]byte, 0, readBuffer), pending...)
+	return g
 }
 
 func (c *guardConn) Read(p []byte) (int, error) {
 	if c.failed != nil {
 		return 0, c.failed
 	}
-	if len(c.pending) > 0 {
-		n := copy(p, c.pending)
-		c.pending = c.pending[n:]
-		if ferr := c.scan(p[:n]); ferr != nil {
-			return 0, c.fail(ferr)
+	if c.rpos == len(c.rbuf) {
+		n, err := c.Conn.Read(c.rbuf[:cap(c.rbuf)])
+		c.rbuf, c.rpos = c.rbuf[:n], 0
+		if n == 0 && err != nil {
+			var ne net.Error
+			if !c.in.commandSeen && errors.As(err, &ne) && ne.Timeout() {
+				return 0, c.fail(errHandshake)
+			}
+			return 0, err
 		}
-		return n, nil
 	}
-	n, err := c.Conn.Read(p)
-	if err != nil {
-		var ne net.Error
-		if !c.handshook && errors.As(err, &ne) && ne.Timeout() {
-			return 0, c.fail(errHandshake)
-		}
-		return n, err
-	}
-	if ferr := c.scan(p[:n]); ferr != nil {
+	n := copy(p, c.rbuf[c.rpos:])
+	c.rpos += n
+	wasHandshaking := !c.in.commandSeen
+	if ferr := c.in.scan(p[:n]); ferr != nil {
 		return 0, c.fail(ferr)
+	}
+	if wasHandshaking && c.in.commandSeen && c.deadline {
+		_ = c.Conn.SetReadDeadline(time.Time{})
 	}
 	return n, nil
 }
@@ -217,66 +236,101 @@ func (c *guardConn) fail(reason error) error {
 	return c.failed
 }
 
-// scan advances the framing state over bytes just read.
-func (c *guardConn) scan(b []byte) error {
+func (c *guardConn) Write(p []byte) (int, error) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	_ = c.out.scan(p) // cannot fail: no limit on the write side
+	if len(c.wbuf) == 0 && c.out.boundary {
+		return c.Conn.Write(p) // a whole message in one call: nothing to hold
+	}
+	c.wbuf = append(c.wbuf, p...)
+	if !c.out.boundary && len(c.wbuf) < maxHeldOut {
+		return len(p), nil
+	}
+	_, err := c.Conn.Write(c.wbuf)
+	c.wbuf = c.wbuf[:0]
+	if cap(c.wbuf) > maxHeldOut {
+		c.wbuf = nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// framer follows ZMTP 3 framing: a 64-byte greeting, then frames of a flag
+// byte (bit 0 more, bit 1 long, bit 2 command), a 1- or 8-byte length, and
+// the body.
+type framer struct {
+	limit       int64   // largest message accepted
+	greeting    int     // greeting bytes still expected
+	hdr         [9]byte // frame header being read
+	hdrLen      int     // bytes of hdr filled
+	body        int64   // body bytes still expected in the current frame
+	msgSize     int64   // bytes so far in the current multi-frame message
+	boundary    bool    // the last byte scanned ended the greeting, a message or a command
+	commandSeen bool    // a command (READY) has completed: the handshake is done
+}
+
+// scan advances the framing state over bytes b.
+func (f *framer) scan(b []byte) error {
 	for len(b) > 0 {
+		f.boundary = false
 		switch {
-		case c.greeting > 0:
-			k := min(c.greeting, len(b))
-			c.greeting -= k
+		case f.greeting > 0:
+			k := min(f.greeting, len(b))
+			f.greeting -= k
 			b = b[k:]
-		case c.body > 0:
+			f.boundary = f.greeting == 0
+		case f.body > 0:
 			k := int64(len(b))
-			if k > c.body {
-				k = c.body
+			if k > f.body {
+				k = f.body
 			}
-			c.body -= k
+			f.body -= k
 			b = b[k:]
-			if c.body == 0 {
-				c.frameDone()
+			if f.body == 0 {
+				f.frameDone()
 			}
 		default:
-			c.hdr[c.hdrLen] = b[0]
-			c.hdrLen++
+			f.hdr[f.hdrLen] = b[0]
+			f.hdrLen++
 			b = b[1:]
-			flag := c.hdr[0]
 			need := 2
-			if flag&0x02 != 0 {
+			if f.hdr[0]&0x02 != 0 {
 				need = 9
 			}
-			if c.hdrLen < need {
+			if f.hdrLen < need {
 				continue
 			}
 			var size uint64
 			if need == 2 {
-				size = uint64(c.hdr[1])
+				size = uint64(f.hdr[1])
 			} else {
-				size = binary.BigEndian.Uint64(c.hdr[1:9])
+				size = binary.BigEndian.Uint64(f.hdr[1:9])
 			}
-			if size > uint64(c.limit) || c.msgSize+int64(size) > c.limit {
-				return fmt.Errorf("%w: %d bytes, limit %d", errTooLarge, size, c.limit)
+			if size > uint64(f.limit) || f.msgSize+int64(size) > f.limit {
+				return fmt.Errorf("%w: %d bytes, limit %d", errTooLarge, size, f.limit)
 			}
-			c.msgSize += int64(size)
-			c.body = int64(size)
-			if c.body == 0 {
-				c.frameDone()
+			f.msgSize += int64(size)
+			f.body = int64(size)
+			if f.body == 0 {
+				f.frameDone()
 			}
 		}
 	}
 	return nil
 }
 
-// frameDone resets the header state after a frame's body has been read.
-func (c *guardConn) frameDone() {
-	flag := c.hdr[0]
-	c.hdrLen = 0
-	if flag&0x01 == 0 { // last frame of a message
-		c.msgSize = 0
+// frameDone resets the header state after a frame's body.
+func (f *framer) frameDone() {
+	flag := f.hdr[0]
+	f.hdrLen = 0
+	if flag&0x01 == 0 || flag&0x04 != 0 { // last frame of a message, or a command
+		f.msgSize = 0
+		f.boundary = true
 	}
-	if !c.handshook && flag&0x04 != 0 { // READY command finished the handshake
-		c.handshook = true
-		if c.deadline {
-			_ = c.Conn.SetReadDeadline(time.Time{})
-		}
+	if flag&0x04 != 0 {
+		f.commandSeen = true
 	}
 }

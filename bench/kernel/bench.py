@@ -1,0 +1,186 @@
+#!/usr/bin/python3
+"""Compare gotensor with Debian's ipykernel, both driven by jupyter_client in the same run.
+
+    /usr/bin/python3 bench/kernel/bench.py [--cells 200] [--starts 5] [--gotensor PATH]
+
+Prints a Markdown table (issue 2, done-means 11):
+  start → kernel_info reply        spawn of the kernel process to the first kernel_info_reply
+  trivial cell (median, p95)       execute_request sent → status idle received, over --cells cells
+  10,000 printed lines             request → idle, number of stream messages, bytes checked in order
+  interrupt of an endless loop     interrupt sent (the kernelspec's interrupt_mode) → execute_reply,
+                                   then a cell checks that an earlier variable survived
+
+gotensor runs through a kernelspec installed into a temporary prefix (built with `go build`
+unless --gotensor is given); ipykernel through Debian's python3 kernelspec. Both clients use
+jupyter_client's defaults. The machine is shared: quote medians and rerun when it matters.
+"""
+
+import argparse
+import os
+import pathlib
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+from jupyter_client.manager import KernelManager
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+
+KERNELS = {
+    "gotensor": {
+        "trivial": "_ = 1",
+        "lines": 'for i := 0; i < 10000; i++ {\n\tfmt.Println("line", i)\n}',
+        "define": "kept := 41",
+        "loop": "for {\n}",
+        "check": "kept + 1",
+    },
+    "python3": {
+        "trivial": "pass",
+        "lines": 'for i in range(10000):\n    print("line", i)',
+        "define": "kept = 41",
+        "loop": "while True:\n    pass",
+        "check": "kept + 1",
+    },
+}
+LINES = "".join(f"line {i}\n" for i in range(10000))
+
+
+def wait_reply(get, msg_id, timeout=60):
+    deadline = time.monotonic() + timeout
+    while True:
+        m = get(timeout=max(0.001, deadline - time.monotonic()))
+        if m["parent_header"].get("msg_id") == msg_id:
+            return m
+
+
+def run_cell(kc, code, timeout=60):
+    """Send a cell; return (seconds until idle, iopub messages, reply)."""
+    t0 = time.perf_counter()
+    msg_id = kc.execute(code)
+    msgs = []
+    deadline = time.monotonic() + timeout
+    while True:
+        m = kc.get_iopub_msg(timeout=max(0.001, deadline - time.monotonic()))
+        if m["parent_header"].get("msg_id") != msg_id:
+            continue
+        msgs.append(m)
+        if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+            took = time.perf_counter() - t0
+            break
+    reply = wait_reply(kc.get_shell_msg, msg_id, timeout)
+    return took, msgs, reply
+
+
+def start_time(name):
+    """Seconds from spawning the kernel to its first kernel_info_reply."""
+    km = KernelManager(kernel_name=name)
+    t0 = time.perf_counter()
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    while True:
+        msg_id = kc.kernel_info()
+        try:
+            wait_reply(kc.get_shell_msg, msg_id, timeout=0.05)
+            took = time.perf_counter() - t0
+            break
+        except Exception:  # queue.Empty: not ready yet, ask again
+            if time.perf_counter() - t0 > 60:
+                raise
+    return took, km, kc
+
+
+def measure(name, cells, starts):
+    code = KERNELS[name]
+    row = {}
+    ready = []
+    for _ in range(starts):
+        took, km, kc = start_time(name)
+        ready.append(took)
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    row["ready"] = statistics.median(ready)
+
+    km = KernelManager(kernel_name=name)
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=60)
+    try:
+        for _ in range(20):
+            run_cell(kc, code["trivial"])
+        times = sorted(run_cell(kc, code["trivial"])[0] for _ in range(cells))
+        row["trivial_median"] = statistics.median(times)
+        row["trivial_p95"] = times[int(0.95 * (len(times) - 1))]
+
+        took, msgs, _ = run_cell(kc, code["lines"])
+        streams = [m for m in msgs if m["msg_type"] == "stream"]
+        text = "".join(m["content"]["text"] for m in streams)
+        row["lines"] = took
+        row["lines_msgs"] = len(streams)
+        row["lines_ok"] = text == LINES
+
+        run_cell(kc, code["define"])
+        msg_id = kc.execute(code["loop"])
+        while True:  # wait until the loop is running
+            m = kc.get_iopub_msg(timeout=60)
+            if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "execute_input":
+                break
+        time.sleep(0.2)
+        t0 = time.perf_counter()
+        km.interrupt_kernel()
+        reply = wait_reply(kc.get_shell_msg, msg_id, timeout=30)
+        row["interrupt"] = time.perf_counter() - t0
+        row["interrupt_status"] = reply["content"]["status"]
+        _, msgs, reply = run_cell(kc, code["check"])
+        results = [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"]
+        row["state_kept"] = reply["content"]["status"] == "ok" and results == ["42"]
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=False)
+    return row
+
+
+def ms(s):
+    return f"{s * 1000:.1f} ms" if s >= 0.01 else f"{s * 1000:.2f} ms"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cells", type=int, default=200)
+    ap.add_argument("--starts", type=int, default=5)
+    ap.add_argument("--gotensor", help="a built gotensor binary (default: go build)")
+    args = ap.parse_args()
+
+    tmp = pathlib.Path(tempfile.mkdtemp(prefix="gotensor-bench-"))
+    binary = args.gotensor
+    if not binary:
+        binary = str(tmp / "gotensor")
+        subprocess.run(["go", "build", "-o", binary, "."], cwd=REPO, check=True)
+    subprocess.run([binary, "install", "--prefix", str(tmp)], check=True, stdout=subprocess.DEVNULL)
+    os.environ["JUPYTER_PATH"] = str(tmp / "share" / "jupyter")
+
+    rows = {}
+    for name in ("gotensor", "python3"):
+        print(f"measuring {name} ...", file=sys.stderr)
+        rows[name] = measure(name, args.cells, args.starts)
+
+    print(f"| measure (jupyter_client, {os.cpu_count()} CPUs) | gotensor | ipykernel (Debian) | target |")
+    print("|---|---|---|---|")
+    g, p = rows["gotensor"], rows["python3"]
+    print(f"| start → kernel_info reply (median of {args.starts}) | {ms(g['ready'])} | {ms(p['ready'])} | ≤ 100 ms |")
+    print(f"| trivial cell request → idle, median of {args.cells} | {ms(g['trivial_median'])} | {ms(p['trivial_median'])} | ≤ 1 ms |")
+    print(f"| trivial cell request → idle, p95 | {ms(g['trivial_p95'])} | {ms(p['trivial_p95'])} | |")
+    print(f"| 10,000 printed lines request → idle | {ms(g['lines'])} | {ms(p['lines'])} | ≤ 30 ms |")
+    print(f"| … stream messages (all bytes in order?) | {g['lines_msgs']} ({'yes' if g['lines_ok'] else 'NO'}) | "
+          f"{p['lines_msgs']} ({'yes' if p['lines_ok'] else 'NO'}) | ≤ 20 |")
+    print(f"| interrupt of an endless loop → execute_reply | {ms(g['interrupt'])} ({g['interrupt_status']}) | "
+          f"{ms(p['interrupt'])} ({p['interrupt_status']}) | ≤ 20 ms |")
+    print(f"| … earlier variable still there | {'yes' if g['state_kept'] else 'NO'} | "
+          f"{'yes' if p['state_kept'] else 'NO'} | yes |")
+
+
+if __name__ == "__main__":
+    main()
