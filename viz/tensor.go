@@ -197,7 +197,10 @@ func tensorDetail(t *tensor.Tensor, maxValues int, withGrad bool) string {
 	}
 	err := tensor.Maybe(func() {
 		detail += "\ndata " + values(t)
-		if g := t.Grad(); g != nil && withGrad {
+		if !withGrad || !t.IsLeaf() { // a non-leaf's Grad warns, as PyTorch's does
+			return
+		}
+		if g := t.Grad(); g != nil {
 			detail += "\ngrad " + values(g)
 		}
 	})
