@@ -8,7 +8,9 @@ Run with Debian's interpreter, which has jupyter_client: /usr/bin/python3 -m pyt
 import os
 import pathlib
 import queue
+import shutil
 import subprocess
+import tempfile
 import time
 
 import pytest
@@ -18,29 +20,33 @@ REPO = pathlib.Path(__file__).resolve().parents[2]
 TIMEOUT = 30
 
 
-@pytest.fixture(scope="session")
-def gotensor_bin(tmp_path_factory):
-    given = os.environ.get("GOTENSOR_BIN")
-    if given:
-        return pathlib.Path(given).resolve()
-    out = tmp_path_factory.mktemp("bin") / "gotensor"
-    subprocess.run(["go", "build", "-o", str(out), "."], cwd=REPO, check=True)
-    return out
+_installed = {}
+
+
+def ensure_installed():
+    """Build gotensor (or take $GOTENSOR_BIN), install its kernelspec into a temporary
+    prefix with `gotensor install --prefix`, and point JUPYTER_PATH at it. Idempotent."""
+    if "path" not in _installed:
+        tmp = pathlib.Path(tempfile.mkdtemp(prefix="gotensor-kernel-tests-"))
+        binary = os.environ.get("GOTENSOR_BIN")
+        if binary:
+            binary = str(pathlib.Path(binary).resolve())
+        else:
+            binary = str(tmp / "gotensor")
+            subprocess.run(["go", "build", "-o", binary, "."], cwd=REPO, check=True)
+        subprocess.run([binary, "install", "--prefix", str(tmp / "prefix")], check=True)
+        _installed["path"] = tmp / "prefix" / "share" / "jupyter"
+        _installed["tmp"] = tmp
+    os.environ["JUPYTER_PATH"] = str(_installed["path"])
+    return _installed["path"]
 
 
 @pytest.fixture(scope="session")
-def jupyter_path(gotensor_bin, tmp_path_factory):
-    """Install the kernelspec into a temporary prefix and point Jupyter at it."""
-    prefix = tmp_path_factory.mktemp("prefix")
-    subprocess.run([str(gotensor_bin), "install", "--prefix", str(prefix)], check=True)
-    path = prefix / "share" / "jupyter"
-    old = os.environ.get("JUPYTER_PATH")
-    os.environ["JUPYTER_PATH"] = str(path)
+def jupyter_path():
+    """The Jupyter data directory holding the installed gotensor kernelspec."""
+    path = ensure_installed()
     yield path
-    if old is None:
-        os.environ.pop("JUPYTER_PATH", None)
-    else:
-        os.environ["JUPYTER_PATH"] = old
+    shutil.rmtree(_installed["tmp"], ignore_errors=True)
 
 
 def start(transport="tcp"):
