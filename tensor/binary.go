@@ -104,6 +104,7 @@ func binaryRow[T number](op binOp, dst, A []T, oa, sa int, B []T, ob, sb int) {
 	n := len(dst)
 	if sa == 1 && sb == 1 {
 		a, b := A[oa:oa+n], B[ob:ob+n]
+		a, b = a[:len(dst)], b[:len(dst)] // lets the compiler drop bounds checks below
 		switch op {
 		case opAdd:
 			for i := range dst {
@@ -129,6 +130,7 @@ func binaryRow[T number](op binOp, dst, A []T, oa, sa int, B []T, ob, sb int) {
 	}
 	if sa == 1 && sb == 0 {
 		a, s := A[oa:oa+n], B[ob]
+		a = a[:len(dst)]
 		switch op {
 		case opAdd:
 			for i := range dst {

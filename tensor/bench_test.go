@@ -1,0 +1,105 @@
+package tensor_test
+
+import (
+	"testing"
+
+	"gotensor/tensor"
+)
+
+// BenchmarkMulAdd1e7F32 is the elementwise target: a.Mul(b).Add(c) on 1e7 float32
+// (≤ 10 ms on the 2-core reference machine; torch's eager version takes about 34 ms there).
+func BenchmarkMulAdd1e7F32(b *testing.B) {
+	const n = 10_000_000
+	x, y, z := tensor.Rand(n), tensor.Rand(n), tensor.Rand(n)
+	b.SetBytes(5 * 4 * n) // two reads and one write, then one more read and a write
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		x.Mul(y).Add(z)
+	}
+}
+
+func BenchmarkAddScalar1e7F32(b *testing.B) {
+	x := tensor.Rand(10_000_000)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		x.Add(1)
+	}
+}
+
+func BenchmarkExp1e6F32(b *testing.B) {
+	x := tensor.Rand(1_000_000)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		x.Exp()
+	}
+}
+
+func BenchmarkAddBroadcast1000x1000(b *testing.B) {
+	x, y := tensor.Rand(1000, 1000), tensor.Rand(1000, 1)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		x.Add(y)
+	}
+}
+
+func BenchmarkSum1e7F32(b *testing.B) {
+	x := tensor.Rand(10_000_000)
+	b.SetBytes(4 * 10_000_000)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		x.Sum()
+	}
+}
+
+func BenchmarkSumDim1000x1000(b *testing.B) {
+	x := tensor.Rand(1000, 1000)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		x.SumDim(1, false)
+	}
+}
+
+func BenchmarkSumDim0Of1000x1000(b *testing.B) {
+	x := tensor.Rand(1000, 1000)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		x.SumDim(0, false)
+	}
+}
+
+func BenchmarkMaxDim1000x1000(b *testing.B) {
+	x := tensor.Rand(1000, 1000)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		x.MaxDim(1, false)
+	}
+}
+
+func BenchmarkSoftmax256x1000(b *testing.B) {
+	x := tensor.Rand(256, 1000)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		x.Softmax(1)
+	}
+}
+
+func BenchmarkMatmul1024F32(b *testing.B) {
+	x, y := tensor.Rand(1024, 1024), tensor.Rand(1024, 1024)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		x.Matmul(y)
+	}
+	b.ReportMetric(2*1024*1024*1024*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// BenchmarkOpChainBackward measures autograd overhead per op: 1,000 one-element ops, then backward.
+func BenchmarkOpChainBackward(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		x := tensor.New(1.0, tensor.RequiresGrad())
+		y := x
+		for j := 0; j < 1000; j++ {
+			y = y.Mul(1.0001)
+		}
+		y.Backward()
+	}
+}
