@@ -59,6 +59,11 @@ type Session struct {
 	opts Options
 	in   *interp.Interpreter
 	syms symTable
+	rc   *runControl
+
+	// zombie is closed when an interrupted run has really ended; the next
+	// cell waits for it (see runControl).
+	zombie chan struct{}
 
 	execMu  sync.Mutex        // one Execute at a time
 	imports map[string]string // import name → path, as the interpreter knows them
@@ -137,6 +142,9 @@ func (s *Session) load() error {
 		return fmt.Errorf("runtime: %w", err)
 	}
 	s.syms = syms
+	if s.rc, err = newRunControl(s.in); err != nil {
+		return fmt.Errorf("runtime: %w", err)
+	}
 	if _, err := s.in.Eval(prelude); err != nil {
 		return fmt.Errorf("runtime: prelude: %w", err)
 	}
@@ -207,6 +215,14 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (*Result
 	if ctx.Err() != nil {
 		return nil, interruptedError()
 	}
+	if s.zombie != nil {
+		select {
+		case <-s.zombie:
+			s.zombie = nil
+		case <-ctx.Done():
+			return nil, interruptedError()
+		}
+	}
 
 	run := &cellRun{out: out, st: newStreamer(out), done: ctx.Done()}
 	s.begin(run)
@@ -254,7 +270,26 @@ func (s *Session) end(run *cellRun) {
 // run executes one compiled program, turning panics and interrupts into
 // *CellError.
 func (s *Session) run(ctx context.Context, run *cellRun, p *interp.Program, code string) error {
-	_, err := s.in.ExecuteWithContext(ctx, p)
+	ch := s.rc.arm()
+	finished := make(chan struct{})
+	var err error
+	go func() {
+		defer close(finished)
+		_, err = s.in.Execute(p)
+	}()
+	select {
+	case <-finished:
+	case <-ctx.Done():
+		s.rc.stop(ch)
+		select {
+		case <-finished:
+		case <-time.After(5 * time.Millisecond):
+			// Still inside a compiled call: report now, and make the next
+			// cell wait until the run has unwound.
+			s.zombie = finished
+		}
+		return interruptedError()
+	}
 	if ctx.Err() != nil {
 		return interruptedError()
 	}

@@ -3,6 +3,8 @@ package runtime
 import (
 	"fmt"
 	"reflect"
+	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/traefik/yaegi/interp"
@@ -75,4 +77,72 @@ func (t symTable) names() []string {
 		out = append(out, k.String())
 	}
 	return out
+}
+
+// runControl starts and stops interpreter runs the way EvalWithContext does
+// internally, but lets the session wait for a stopped run to really end.
+// ExecuteWithContext returns as soon as its context is cancelled while the
+// run's goroutine may still be inside a compiled call; if the next cell
+// started then, yaegi would reset the shared global frame's run id and the
+// old run would resume. Fields reached through reflection, as in symTable.
+type runControl struct {
+	id         *uint64
+	mu         *sync.RWMutex
+	done       reflect.Value // the Interpreter.done field (chan struct{}), settable
+	cancelChan *bool
+}
+
+func newRunControl(i *interp.Interpreter) (*runControl, error) {
+	v := reflect.ValueOf(i).Elem()
+	field := func(name string, kind reflect.Kind) (reflect.Value, error) {
+		f := v.FieldByName(name)
+		if !f.IsValid() || f.Kind() != kind {
+			return reflect.Value{}, fmt.Errorf("yaegi layout changed: Interpreter.%s not found", name)
+		}
+		return reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem(), nil
+	}
+	id, err := field("id", reflect.Uint64)
+	if err != nil {
+		return nil, err
+	}
+	mu, err := field("mutex", reflect.Struct)
+	if err != nil {
+		return nil, err
+	}
+	done, err := field("done", reflect.Chan)
+	if err != nil {
+		return nil, err
+	}
+	cc, err := field("cancelChan", reflect.Bool)
+	if err != nil {
+		return nil, err
+	}
+	rm, ok := mu.Addr().Interface().(*sync.RWMutex)
+	if !ok {
+		return nil, fmt.Errorf("yaegi layout changed: Interpreter.mutex is %s", mu.Type())
+	}
+	return &runControl{
+		id:         id.Addr().Interface().(*uint64),
+		mu:         rm,
+		done:       done,
+		cancelChan: cc.Addr().Interface().(*bool),
+	}, nil
+}
+
+// arm prepares a run: channel operations become cancellable through the
+// returned channel.
+func (rc *runControl) arm() chan struct{} {
+	ch := make(chan struct{})
+	rc.mu.Lock()
+	rc.done.Set(reflect.ValueOf(ch))
+	*rc.cancelChan = true
+	rc.mu.Unlock()
+	return ch
+}
+
+// stop ends every interpreted frame of the current run at its next step and
+// releases its blocked channel operations.
+func (rc *runControl) stop(ch chan struct{}) {
+	atomic.AddUint64(rc.id, 1)
+	close(ch)
 }

@@ -1,0 +1,83 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"testing"
+	"time"
+)
+
+// interruptAfter runs code, cancels it after delay, and returns how long
+// Execute took to return after the cancel.
+func interruptAfter(t *testing.T, s *Session, code string, delay time.Duration) (time.Duration, error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var cancelled time.Time
+	timer := time.AfterFunc(delay, func() { cancelled = time.Now(); cancel() })
+	defer timer.Stop()
+	_, err := s.Execute(ctx, code, &recorder{})
+	return time.Since(cancelled), err
+}
+
+func TestInterrupt(t *testing.T) {
+	s := newSession(t)
+	if _, err, _ := exec(t, s, `kept := 42
+w := tensor.New([]float64{1, 2, 3})`); err != nil {
+		t.Fatalf("setup cell: %v", err)
+	}
+	tests := []struct{ name, code string }{
+		{"busy loop", `for {}`},
+		{"loop calling compiled tensor ops", `for { w = w.Mul(w).Sqrt() }`},
+		{"time.Sleep", `time.Sleep(time.Hour)`},
+		{"blocked channel receive", `<-make(chan int)`},
+		{"select with no cases ready", `select { case <-make(chan int): }`},
+		{"busy loop in a function", `func spin() { n := 0; for { n++ } }
+spin()`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var lats []time.Duration
+			for range 3 {
+				lat, err := interruptAfter(t, s, tc.code, 50*time.Millisecond)
+				var ce *CellError
+				if !errors.As(err, &ce) || ce.Name != "Interrupted" {
+					t.Fatalf("Execute(%q) after cancel = %v, want Interrupted", tc.code, err)
+				}
+				lats = append(lats, lat)
+			}
+			sort.Slice(lats, func(i, j int) bool { return lats[i] < lats[j] })
+			t.Logf("Execute(%q) returned %v after cancel (median of 3; max %v)", tc.code, lats[1], lats[2])
+			if lats[1] > 20*time.Millisecond {
+				t.Errorf("Execute(%q) returned %v after cancel, want ≤ 20ms", tc.code, lats[1])
+			}
+			res, err, _ := exec(t, s, `kept`)
+			if err != nil || res == nil || res.Data["text/plain"] != "42" {
+				t.Errorf("after interrupting %q: kept = %v, %v; want 42", tc.code, res, err)
+			}
+		})
+	}
+}
+
+func TestInterruptStopsTheCellForReal(t *testing.T) {
+	s := newSession(t)
+	exec(t, s, `counter := 0`)
+	interruptAfter(t, s, `for { counter++ }`, 30*time.Millisecond)
+	res1, _, _ := exec(t, s, `counter`)
+	time.Sleep(50 * time.Millisecond)
+	res2, _, _ := exec(t, s, `counter`)
+	if res1 == nil || res2 == nil || res1.Data["text/plain"] != res2.Data["text/plain"] {
+		t.Errorf("counter kept changing after the interrupt: %v then %v", res1, res2)
+	}
+}
+
+func TestCancelledBeforeStart(t *testing.T) {
+	s := newSession(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := s.Execute(ctx, `fmt.Println("never")`, &recorder{})
+	var ce *CellError
+	if !errors.As(err, &ce) || ce.Name != "Interrupted" {
+		t.Errorf("Execute with a cancelled context = %v, want Interrupted", err)
+	}
+}
