@@ -119,7 +119,8 @@ func TestStopOnErrorAbortsQueue(t *testing.T) {
 		}
 		return c
 	}
-	a := p.send("shell", "execute_request", with("fail first", true))
+	// The failing cell takes 100 ms so that the next two are surely queued.
+	a := p.send("shell", "execute_request", with("failslow first", true))
 	b := p.send("shell", "execute_request", with("print second", true))
 	c := p.send("shell", "execute_request", with("print third", true))
 	for _, x := range []struct{ id, want string }{{a, "error"}, {b, "aborted"}, {c, "aborted"}} {
@@ -445,5 +446,39 @@ func TestHeaders(t *testing.T) {
 	}
 	if _, err := uuid.Parse(h.MsgID); err != nil {
 		t.Errorf("msg_id %q is not a UUID: %v", h.MsgID, err)
+	}
+}
+
+func TestClientVanishingMidReply(t *testing.T) {
+	p, _, ci := startKernel(t, "tcp", kernel.Options{})
+	q := connect(t, ci)
+	for _, s := range q.sockets {
+		defer s.Close()
+	}
+	// A big output and a stdin request for a client that goes away at once.
+	q.send("shell", "execute_request", map[string]any{"code": "lines 50000", "allow_stdin": false})
+	q.send("shell", "execute_request", map[string]any{"code": "input gone?", "allow_stdin": true, "stop_on_error": false})
+	for _, s := range q.sockets {
+		s.Close()
+	}
+	// The input request waits for a reply that never comes: interrupt it
+	// until our own cell has run.
+	id := p.send("shell", "execute_request", map[string]any{"code": "print still here"})
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case m := <-p.msgs["shell"]:
+			if parentID(m) != id {
+				continue
+			}
+			if c := content(m); c["status"] != "ok" {
+				t.Errorf("after a client vanished: reply %v", c)
+			}
+			return
+		case <-time.After(50 * time.Millisecond):
+			p.send("control", "interrupt_request", map[string]any{})
+		case <-deadline:
+			t.Fatal("no reply after a client vanished")
+		}
 	}
 }

@@ -23,6 +23,7 @@ import (
 //	print TEXT      writes TEXT to stdout     eprint TEXT  writes to stderr
 //	lines N         prints N numbered lines   value TEXT   returns TEXT as the result
 //	fail TEXT       fails with TEXT           panic        panics
+//	failslow TEXT   fails after 100 ms
 //	loop            runs until interrupted    input PROMPT reads a line and prints it
 //	display ID      shows a display           update ID    updates it
 //	clear           clear_output(wait=true)   set/get      store and return a variable
@@ -51,6 +52,9 @@ func (f *fakeEval) Execute(ctx context.Context, code string, out kernel.Output) 
 		}
 	case "value":
 		return &kernel.Result{Data: map[string]any{"text/plain": arg}}, nil
+	case "failslow":
+		time.Sleep(100 * time.Millisecond)
+		fallthrough
 	case "fail":
 		return nil, &kernel.ExecError{Name: "TestError", Value: arg, Traceback: []string{"TestError: " + arg, "  at cell 1:1"}}
 	case "panic":

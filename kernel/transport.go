@@ -153,6 +153,9 @@ func (l *guardListener) acceptLoop() {
 }
 
 // admit waits for the peer's signature, then queues the connection for zmq4.
+// The rest of the handshake gets its own deadline when zmq4 starts it (see
+// guardConn.Read): zmq4 handshakes one connection at a time, and a peer
+// queued behind a stalled one must not use up its time waiting.
 func (l *guardListener) admit(c net.Conn) {
 	if l.g.handshake > 0 {
 		_ = c.SetReadDeadline(time.Now().Add(l.g.handshake))
@@ -162,7 +165,8 @@ func (l *guardListener) admit(c net.Conn) {
 		_ = c.Close() // silent, slow or not speaking ZMTP
 		return
 	}
-	gc := newGuardConn(c, l.g.limit, l.g.handshake > 0, sig)
+	_ = c.SetReadDeadline(time.Time{})
+	gc := newGuardConn(c, l.g.limit, l.g.handshake, sig)
 	select {
 	case l.conns <- gc:
 	case <-l.done:
@@ -178,7 +182,8 @@ func (l *guardListener) admit(c net.Conn) {
 // greeting, or a command) is complete, then writes it with one call.
 type guardConn struct {
 	net.Conn
-	deadline bool // a handshake read deadline is set
+	handshake time.Duration // deadline for the handshake once zmq4 starts it; 0 for none
+	started   bool          // zmq4 has started reading
 
 	in     framer // read side, with the size limit
 	failed error
@@ -195,8 +200,8 @@ const (
 	maxHeldOut = 1 << 20 // write out a message's bytes early beyond this
 )
 
-func newGuardConn(c net.Conn, limit int64, deadline bool, pending []byte) *guardConn {
-	g := &guardConn{Conn: c, deadline: deadline}
+func newGuardConn(c net.Conn, limit int64, handshake time.Duration, pending []byte) *guardConn {
+	g := &guardConn{Conn: c, handshake: handshake}
 	g.in = framer{limit: limit, greeting: 64}
 	g.out = framer{limit: math.MaxInt64, greeting: 64}
 	g.rbuf = append(make([]byte, 0, readBuffer), pending...)
@@ -206,6 +211,12 @@ func newGuardConn(c net.Conn, limit int64, deadline bool, pending []byte) *guard
 func (c *guardConn) Read(p []byte) (int, error) {
 	if c.failed != nil {
 		return 0, c.failed
+	}
+	if !c.started {
+		c.started = true
+		if c.handshake > 0 {
+			_ = c.Conn.SetReadDeadline(time.Now().Add(c.handshake))
+		}
 	}
 	if c.rpos == len(c.rbuf) {
 		n, err := c.Conn.Read(c.rbuf[:cap(c.rbuf)])
@@ -224,7 +235,7 @@ func (c *guardConn) Read(p []byte) (int, error) {
 	if ferr := c.in.scan(p[:n]); ferr != nil {
 		return 0, c.fail(ferr)
 	}
-	if wasHandshaking && c.in.commandSeen && c.deadline {
+	if wasHandshaking && c.in.commandSeen && c.handshake > 0 {
 		_ = c.Conn.SetReadDeadline(time.Time{})
 	}
 	return n, nil
