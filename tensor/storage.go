@@ -1,9 +1,8 @@
 package tensor
 
 import (
-	"runtime"
-	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // storage is a flat typed buffer on one device, shared by every view of it. Its version counts
@@ -29,25 +28,42 @@ type number interface {
 // float is the set of floating element types.
 type float interface{ ~float32 | ~float64 }
 
-// poolMin is the element count from which result buffers are pooled. Fresh multi-megabyte
-// buffers cost page faults and zeroing that dominate memory-bound elementwise ops (DESIGN.md,
-// performance targets), so big buffers go back to a pool when their storage is collected.
-const poolMin = 1 << 16
+// uninitMin is the element count from which result buffers that the caller overwrites entirely
+// are allocated without zeroing. Zeroing a fresh multi-megabyte buffer (Go's allocator does it on
+// one thread) costs about as much as the memory-bound elementwise op that fills it (DESIGN.md,
+// performance targets). Buffers are not pooled: a pool fed by GC cleanups delays each buffer's
+// release by a collection and makes Go's pacer grow the heap without bound.
+const uninitMin = 1 << 16
 
-type poolKey struct {
-	dt DType
-	n  int
+// mallocgc is the runtime's allocator, reachable by linkname (the runtime keeps it so for
+// widely used packages). With needzero false and no type it returns pointer-free memory that
+// the garbage collector manages like any other, with arbitrary contents.
+//
+//go:linkname mallocgc runtime.mallocgc
+func mallocgc(size uintptr, typ unsafe.Pointer, needzero bool) unsafe.Pointer
+
+// uninit returns n elements of T with arbitrary contents.
+func uninit[T element](n int) []T {
+	var zero T
+	p := mallocgc(uintptr(n)*unsafe.Sizeof(zero), nil, false)
+	return unsafe.Slice((*T)(p), n)
 }
 
-var pools sync.Map // poolKey → *sync.Pool of slices
-
-func poolFor(dt DType, n int) *sync.Pool {
-	k := poolKey{dt, n}
-	if p, ok := pools.Load(k); ok {
-		return p.(*sync.Pool)
+func uninitSlice(dt DType, n int) any {
+	switch dt {
+	case Float32:
+		return uninit[float32](n)
+	case Float64:
+		return uninit[float64](n)
+	case Int64:
+		return uninit[int64](n)
+	case Int32:
+		return uninit[int32](n)
+	case Bool:
+		return uninit[bool](n)
 	}
-	p, _ := pools.LoadOrStore(k, new(sync.Pool))
-	return p.(*sync.Pool)
+	fail(ErrDType, "alloc", "unsupported dtype %v", dt)
+	return nil
 }
 
 func makeSlice(dt DType, n int) any {
@@ -67,41 +83,15 @@ func makeSlice(dt DType, n int) any {
 	return nil
 }
 
-func clearSlice(b any) {
-	switch s := b.(type) {
-	case []float32:
-		clear(s)
-	case []float64:
-		clear(s)
-	case []int64:
-		clear(s)
-	case []int32:
-		clear(s)
-	case []bool:
-		clear(s)
-	}
-}
-
 // newStorage allocates n elements of dt on the CPU; zeroed asks for zeros, otherwise the caller
-// overwrites every element. Large buffers come from and return to a pool.
+// overwrites every element.
 func newStorage(dt DType, n int, zeroed bool) *storage {
 	st := &storage{dev: CPUDevice, dt: dt, n: n}
-	if n < poolMin {
+	if zeroed || n < uninitMin {
 		st.data = makeSlice(dt, n)
-		return st
-	}
-	p := poolFor(dt, n)
-	if b := p.Get(); b != nil {
-		st.data = b
-		if zeroed {
-			clearSlice(b)
-		}
 	} else {
-		st.data = makeSlice(dt, n)
+		st.data = uninitSlice(dt, n)
 	}
-	// Every kernel keeps its operands alive (runtime.KeepAlive) while it reads their slices,
-	// so the buffer is unused once its storage is unreachable.
-	runtime.AddCleanup(st, func(b any) { p.Put(b) }, st.data)
 	return st
 }
 
