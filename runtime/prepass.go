@@ -100,6 +100,22 @@ func splitCell(src string) ([]segment, error) {
 	if itemStart >= 0 {
 		addItem(itemStart, len(toks)-1)
 	}
+	// A declaration keeps the comment lines right above it (its doc).
+	for i := 1; i < len(segs); i++ {
+		if segs[i].kind != segDecl || segs[i].col != 1 {
+			continue
+		}
+		start, line := segs[i].start, segs[i].line
+		for start > segs[i-1].start {
+			prevEnd := start - 1 // the newline ending the line above
+			prevStart := strings.LastIndexByte(src[:prevEnd], '\n') + 1
+			if prevStart <= segs[i-1].start || !strings.HasPrefix(strings.TrimSpace(src[prevStart:prevEnd]), "//") {
+				break
+			}
+			start, line = prevStart, line-1
+		}
+		segs[i].start, segs[i].line = start, line
+	}
 	// Segments end where the next begins, so comments between items stay
 	// attached and the last segment runs to the end of the cell.
 	for i := range segs {
@@ -155,7 +171,7 @@ func lineDirective(line, col int) string {
 // parseStmts parses a statement segment as the body of a function, with
 // positions mapped to the cell.
 func parseStmts(fset *token.FileSet, src string, seg segment) (*ast.BlockStmt, error) {
-	text := "package main; func main() {" + lineDirective(seg.line, seg.col) + src[seg.start:seg.end] + "\n}"
+	text := "package main; func main() {\n" + lineDirective(seg.line, seg.col) + src[seg.start:seg.end] + "\n}"
 	f, err := parser.ParseFile(fset, cellFile, text, parser.SkipObjectResolution)
 	if err != nil {
 		return nil, err
@@ -166,8 +182,8 @@ func parseStmts(fset *token.FileSet, src string, seg segment) (*ast.BlockStmt, e
 // parseDecls parses a declaration or import segment as a file, with positions
 // mapped to the cell.
 func parseDecls(fset *token.FileSet, src string, seg segment) (*ast.File, error) {
-	text := "package main;" + lineDirective(seg.line, seg.col) + src[seg.start:seg.end]
-	return parser.ParseFile(fset, cellFile, text, parser.SkipObjectResolution)
+	text := "package main;\n" + lineDirective(seg.line, seg.col) + src[seg.start:seg.end]
+	return parser.ParseFile(fset, cellFile, text, parser.SkipObjectResolution|parser.ParseComments)
 }
 
 // declaredNames lists the package-level names a declaration file defines

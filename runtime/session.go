@@ -427,6 +427,7 @@ func (s *Session) prepare(code string) ([]compileUnit, *CellError) {
 				return nil, syntaxError(err, code)
 			}
 			newRewriter(oracle).rewrite(f)
+			s.comp.noteDecls(fset, f)
 			var forget []string
 			for _, name := range declaredNames(f) {
 				if s.syms.has(name) {
@@ -440,6 +441,7 @@ func (s *Session) prepare(code string) ([]compileUnit, *CellError) {
 				return nil, syntaxError(err, code)
 			}
 			newRewriter(oracle).rewrite(body)
+			s.comp.noteStmts(body)
 			var tail *ast.ExprStmt
 			if i == len(segs)-1 && len(body.List) > 0 {
 				if es, ok := body.List[len(body.List)-1].(*ast.ExprStmt); ok {

@@ -1,0 +1,217 @@
+package runtime
+
+import (
+	"go/scanner"
+	"go/token"
+	"reflect"
+	"strings"
+	"unicode/utf8"
+
+	"gotensor/runtime/exports"
+)
+
+// Inspect returns what is known about the name at cursor (a code-point
+// index): the signature and doc comment of a package function, type,
+// method or cell-defined name, or a variable's type. data is a MIME bundle
+// with text/plain (and text/markdown); found is false when nothing is known.
+// detailLevel is accepted for the protocol; both levels show the same.
+func (s *Session) Inspect(code string, cursor, detailLevel int) (data map[string]any, found bool) {
+	c := s.comp
+	off := byteOffset(code, cursor)
+	j := off
+	for j < len(code) {
+		r, size := utf8.DecodeRuneInString(code[j:])
+		if !isIdentRune(r) {
+			break
+		}
+		j += size
+	}
+	expr := trailingExpr(code[:j])
+	// Inspecting "f(" with the cursor after the paren shows f.
+	if expr == "" && j > 0 && code[j-1] == '(' {
+		expr = trailingExpr(code[:j-1])
+	}
+	if expr == "" {
+		return nil, false
+	}
+	text := c.describe(expr, code)
+	if text == "" {
+		return nil, false
+	}
+	return map[string]any{
+		"text/plain":    text,
+		"text/markdown": "```go\n" + firstPara(text) + "\n```\n" + restParas(text),
+	}, true
+}
+
+func firstPara(s string) string {
+	if i := strings.Index(s, "\n\n"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func restParas(s string) string {
+	if i := strings.Index(s, "\n\n"); i >= 0 {
+		return s[i+2:]
+	}
+	return ""
+}
+
+// describe explains a selector/call chain: docs first, then types.
+func (c *completer) describe(expr, code string) string {
+	expr = strings.TrimSuffix(expr, "()")
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	dot := strings.LastIndex(expr, ".")
+	if dot < 0 {
+		if d, ok := c.cellDocs[expr]; ok {
+			if t, ok := c.globals[expr]; ok && !strings.Contains(d, "\n") {
+				return d + "\n\ntype: " + t.String()
+			}
+			return d
+		}
+		if t, ok := c.globals[expr]; ok {
+			return expr + " " + t.String() + typeDoc(t)
+		}
+		if p, ok := c.importPath(expr, code); ok {
+			return "package " + expr + ` // import "` + p + `"`
+		}
+		if isBuiltin(expr) {
+			return "builtin " + expr
+		}
+		return ""
+	}
+	recv, name := expr[:dot], expr[dot+1:]
+	if path, ok := c.importPath(recv, code); ok && !strings.ContainsAny(recv, ".()") {
+		if d, ok := exports.Docs[path+"."+name]; ok {
+			return d
+		}
+		if v, ok := binSymbols[path][name]; ok {
+			return recv + "." + name + " " + v.Type().String()
+		}
+		return ""
+	}
+	if tn, ok := c.varTypes[recv]; ok {
+		if d, ok := c.cellDocs[tn+"."+name]; ok {
+			return d
+		}
+	}
+	t := c.typeOf(recv, code)
+	if t == nil {
+		return ""
+	}
+	if d := methodDoc(t, name); d != "" {
+		return d
+	}
+	if mt, _ := memberType(t, name); mt != nil {
+		return recv + "." + name + " " + mt.String()
+	}
+	return ""
+}
+
+// methodDoc finds the generated doc of a method of a compiled named type.
+func methodDoc(t reflect.Type, name string) string {
+	base := t
+	for base.Kind() == reflect.Ptr {
+		base = base.Elem()
+	}
+	if base.PkgPath() == "" {
+		return ""
+	}
+	return exports.Docs[base.PkgPath()+"."+base.Name()+"."+name]
+}
+
+// typeDoc appends the doc of a compiled named type.
+func typeDoc(t reflect.Type) string {
+	base := t
+	for base.Kind() == reflect.Ptr {
+		base = base.Elem()
+	}
+	if d, ok := exports.Docs[base.PkgPath()+"."+base.Name()]; ok && base.PkgPath() != "" {
+		return "\n\n" + d
+	}
+	return ""
+}
+
+func isBuiltin(name string) bool {
+	return containsString(goBuiltins, name) || containsString(goKeywords, name)
+}
+
+// IsComplete tells a front end whether code is ready to run: "complete",
+// "incomplete" with the indent for the next line (open brackets or an
+// unterminated raw string), or "invalid" when the Go parser rejects it.
+func (s *Session) IsComplete(code string) (status, indent string) {
+	if strings.TrimSpace(code) == "" {
+		return "complete", ""
+	}
+	depth, unterminated := openDepth(code)
+	if unterminated {
+		return "incomplete", ""
+	}
+	if depth > 0 {
+		return "incomplete", strings.Repeat("\t", depth)
+	}
+	if depth < 0 {
+		return "invalid", ""
+	}
+	segs, err := splitCell(code)
+	if err != nil {
+		return "invalid", ""
+	}
+	fset := token.NewFileSet()
+	for _, seg := range segs {
+		var perr error
+		if seg.kind == segStmt {
+			_, perr = parseStmts(fset, code, seg)
+		} else {
+			_, perr = parseDecls(fset, code, seg)
+		}
+		if perr != nil {
+			if atEOF(perr, code) {
+				return "incomplete", ""
+			}
+			return "invalid", ""
+		}
+	}
+	return "complete", ""
+}
+
+// openDepth counts unclosed brackets, and reports an unterminated raw
+// string or comment.
+func openDepth(code string) (depth int, unterminated bool) {
+	var s scanner.Scanner
+	fset := token.NewFileSet()
+	s.Init(fset.AddFile("", -1, len(code)), []byte(code), func(_ token.Position, msg string) {
+		if strings.Contains(msg, "raw string literal not terminated") || strings.Contains(msg, "comment not terminated") {
+			unterminated = true
+		}
+	}, scanner.ScanComments)
+	for {
+		_, tok, _ := s.Scan()
+		switch tok {
+		case token.EOF:
+			return depth, unterminated
+		case token.LPAREN, token.LBRACE, token.LBRACK:
+			depth++
+		case token.RPAREN, token.RBRACE, token.RBRACK:
+			depth--
+		}
+	}
+}
+
+// atEOF reports whether a parse error is about the input ending early.
+func atEOF(err error, code string) bool {
+	var list scanner.ErrorList
+	if el, ok := err.(scanner.ErrorList); ok {
+		list = el
+	}
+	lines := strings.Count(code, "\n") + 1
+	for _, e := range list {
+		// The wrapper's closing brace sits on the line after the cell.
+		if strings.Contains(e.Msg, "EOF") || e.Pos.Line > lines {
+			return true
+		}
+	}
+	return false
+}
