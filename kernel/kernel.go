@@ -207,7 +207,7 @@ func (k *Kernel) bind() error {
 	k.hb = zmq4.NewRep(k.ctx, opts...)
 	names := []string{"shell", "control", "stdin", "iopub", "heartbeat"}
 	for i, s := range []zmq4.Socket{k.shell, k.control, k.stdin, k.iopub, k.hb} {
-		ep, err := guardedEndpoint(k.Endpoints()[i], k.opts.MaxMessageSize, k.opts.HandshakeTimeout)
+		ep, err := guardedEndpoint(k.Endpoints()[i], guardConfig{limit: k.opts.MaxMessageSize, handshake: k.opts.HandshakeTimeout, log: k.log})
 		if err != nil {
 			return fmt.Errorf("bind %s: %w", names[i], err)
 		}
@@ -302,6 +302,9 @@ func (k *Kernel) recv(sock zmq4.Socket, name string) (*Message, bool) {
 		m, err := DecodeFrames(zm.Frames, k.signer)
 		if err != nil {
 			k.log.Printf("%s: dropped a message of %d frames: %v", name, len(zm.Frames), err)
+			if m != nil { // signed, with a good header: tell the client what was wrong
+				k.replyError(sock, m, "BadRequest", err.Error())
+			}
 			continue
 		}
 		return m, true

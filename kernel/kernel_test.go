@@ -304,10 +304,17 @@ func TestBadMessagesAreDroppedAndKernelSurvives(t *testing.T) {
 	for _, tc := range cases {
 		p.sendFrames("shell", tc.frames)
 	}
-	// Wrongly typed content is answered with an error reply.
+	// Wrongly typed content, and content that is no JSON, get error replies.
 	bad := p.send("shell", "complete_request", map[string]any{"code": 5})
 	if c := content(p.reply("shell", bad)); c["status"] != "error" {
 		t.Errorf("complete_request with code 5: reply %v, want status error", c)
+	}
+	var badHeader kernel.Header
+	badFrames := signed(header("inspect_request"), []byte("{nope"))
+	json.Unmarshal(badFrames[2], &badHeader)
+	p.sendFrames("shell", badFrames)
+	if m := p.reply("shell", badHeader.MsgID); m.Header.MsgType != "inspect_reply" || content(m)["status"] != "error" {
+		t.Errorf("inspect_request with invalid JSON content: reply %s %v, want inspect_reply error", m.Header.MsgType, content(m))
 	}
 	reply, _ := p.execute("get pwned", nil)
 	if c := content(reply); c["status"] != "error" {
@@ -356,6 +363,11 @@ func TestBadMessagesAreDroppedAndKernelSurvives(t *testing.T) {
 	reply, _ = p2.execute("print alive", nil)
 	if c := content(reply); c["status"] != "ok" {
 		t.Errorf("new client after bad input: reply %v", c)
+	}
+	for _, want := range []string{"exceeds the message size limit", "handshake not finished"} {
+		if !strings.Contains(lg.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, lg.String())
+		}
 	}
 }
 

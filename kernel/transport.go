@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"math"
 	"net"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-zeromq/zmq4"
@@ -38,51 +41,38 @@ const (
 )
 
 var (
-	guardMu      sync.Mutex
-	guardLimits  = map[guardConfig]bool{}
+	guardSeq     atomic.Int64 // numbers the transports registered so far
 	errTooLarge  = errors.New("frame exceeds the message size limit")
 	errHandshake = errors.New("ZMTP handshake not finished in time")
 )
 
+// guardConfig is what one kernel's guarded transports enforce.
 type guardConfig struct {
 	network   string // "tcp" or "unix"
 	limit     int64
 	handshake time.Duration
+	log       *log.Logger // where refused connections are reported
 }
 
-// name is the transport name under which zmq4 knows this configuration.
-func (g guardConfig) name() string {
-	prefix := guardedTCP
-	if g.network == "unix" {
-		prefix = guardedIPC
-	}
-	return fmt.Sprintf("%s-%d-%d", prefix, g.limit, g.handshake.Milliseconds())
-}
-
-// guardedEndpoint rewrites an endpoint of the form "gotensor-tcp://addr" to
-// the transport registered for this size limit and handshake timeout,
-// registering it on first use.
-func guardedEndpoint(ep string, limit int64, handshake time.Duration) (string, error) {
-	var g guardConfig
-	var rest string
+// guardedEndpoint registers a guarded transport for ep (of the form
+// "gotensor-tcp://addr" or "gotensor-ipc://path") and returns the endpoint
+// to listen on. zmq4 keeps transports for the life of the process, so each
+// call registers one under a new name.
+func guardedEndpoint(ep string, g guardConfig) (string, error) {
+	var prefix, rest string
 	switch {
-	case len(ep) > len(guardedTCP)+3 && ep[:len(guardedTCP)+3] == guardedTCP+"://":
-		g.network, rest = "tcp", ep[len(guardedTCP)+3:]
-	case len(ep) > len(guardedIPC)+3 && ep[:len(guardedIPC)+3] == guardedIPC+"://":
-		g.network, rest = "unix", ep[len(guardedIPC)+3:]
+	case strings.HasPrefix(ep, guardedTCP+"://"):
+		g.network, prefix, rest = "tcp", guardedTCP, strings.TrimPrefix(ep, guardedTCP+"://")
+	case strings.HasPrefix(ep, guardedIPC+"://"):
+		g.network, prefix, rest = "unix", guardedIPC, strings.TrimPrefix(ep, guardedIPC+"://")
 	default:
 		return "", fmt.Errorf("endpoint %q is not a guarded endpoint", ep)
 	}
-	g.limit, g.handshake = limit, handshake
-	guardMu.Lock()
-	defer guardMu.Unlock()
-	if !guardLimits[g] {
-		if err := zmq4.RegisterTransport(g.name(), guardTransport{g: g, inner: transport.New(g.network)}); err != nil {
-			return "", fmt.Errorf("register guarded transport: %w", err)
-		}
-		guardLimits[g] = true
+	name := fmt.Sprintf("%s-%d", prefix, guardSeq.Add(1))
+	if err := zmq4.RegisterTransport(name, guardTransport{g: g, inner: transport.New(g.network)}); err != nil {
+		return "", fmt.Errorf("register guarded transport: %w", err)
 	}
-	return g.name() + "://" + rest, nil
+	return name + "://" + rest, nil
 }
 
 // guardTransport wraps zmq4's net transport so that accepted connections are guarded.
@@ -166,7 +156,7 @@ func (l *guardListener) admit(c net.Conn) {
 		return
 	}
 	_ = c.SetReadDeadline(time.Time{})
-	gc := newGuardConn(c, l.g.limit, l.g.handshake, sig)
+	gc := newGuardConn(c, l.g, sig)
 	select {
 	case l.conns <- gc:
 	case <-l.done:
@@ -184,6 +174,7 @@ type guardConn struct {
 	net.Conn
 	handshake time.Duration // deadline for the handshake once zmq4 starts it; 0 for none
 	started   bool          // zmq4 has started reading
+	log       *log.Logger
 
 	in     framer // read side, with the size limit
 	failed error
@@ -200,9 +191,9 @@ const (
 	maxHeldOut = 1 << 20 // write out a message's bytes early beyond this
 )
 
-func newGuardConn(c net.Conn, limit int64, handshake time.Duration, pending []byte) *guardConn {
-	g := &guardConn{Conn: c, handshake: handshake}
-	g.in = framer{limit: limit, greeting: 64}
+func newGuardConn(c net.Conn, cfg guardConfig, pending []byte) *guardConn {
+	g := &guardConn{Conn: c, handshake: cfg.handshake, log: cfg.log}
+	g.in = framer{limit: cfg.limit, greeting: 64}
 	g.out = framer{limit: math.MaxInt64, greeting: 64}
 	g.rbuf = append(make([]byte, 0, readBuffer), pending...)
 	return g
@@ -242,6 +233,9 @@ func (c *guardConn) Read(p []byte) (int, error) {
 }
 
 func (c *guardConn) fail(reason error) error {
+	if c.log != nil {
+		c.log.Printf("closing connection from %s: %v", c.Conn.RemoteAddr(), reason)
+	}
 	c.failed = fmt.Errorf("%w: %w", reason, io.EOF)
 	_ = c.Conn.Close()
 	return c.failed

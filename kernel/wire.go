@@ -123,6 +123,11 @@ func (s *Signer) Verify(sig, header, parent, metadata, content []byte) bool {
 
 // DecodeFrames splits raw ZeroMQ frames into a Message, checking the signature
 // before looking at any JSON. It never panics, whatever the frames hold.
+//
+// When the signature and the header are good but the parent header, metadata
+// or content is not, DecodeFrames returns the message decoded so far along
+// with the error, so that the kernel can answer the request with an error
+// reply instead of leaving the client waiting.
 func DecodeFrames(frames [][]byte, s *Signer) (*Message, error) {
 	i := 0
 	for i < len(frames) && !bytes.Equal(frames[i], delimiter) {
@@ -153,12 +158,13 @@ func DecodeFrames(frames [][]byte, s *Signer) (*Message, error) {
 	if len(bytes.TrimSpace(parent)) == 0 {
 		parent = []byte("{}")
 	} else if !json.Valid(parent) {
-		return nil, errors.New("decode parent_header: invalid JSON")
+		return m, errors.New("decode parent_header: invalid JSON")
 	}
 	m.Parent = json.RawMessage(parent)
+	m.Content = json.RawMessage("{}")
 	if len(bytes.TrimSpace(metadata)) > 0 {
 		if err := json.Unmarshal(metadata, &m.Metadata); err != nil {
-			return nil, fmt.Errorf("decode metadata: %w", err)
+			return m, fmt.Errorf("decode metadata: %w", err)
 		}
 	}
 	if m.Metadata == nil {
@@ -167,7 +173,7 @@ func DecodeFrames(frames [][]byte, s *Signer) (*Message, error) {
 	if len(bytes.TrimSpace(content)) == 0 {
 		content = []byte("{}")
 	} else if !json.Valid(content) {
-		return nil, errors.New("decode content: invalid JSON")
+		return m, errors.New("decode content: invalid JSON")
 	}
 	m.Content = json.RawMessage(content)
 	return m, nil
