@@ -72,3 +72,96 @@ func ExampleZeros() {
 	// tensor([1, 1], dtype=torch.int32)
 	// tensor([0, 1, 2, 3, 4])
 }
+
+// Views share storage; Slice takes NumPy's basic index syntax.
+func ExampleTensor_Slice() {
+	x := tensor.Arange(12).Reshape(3, 4)
+	fmt.Println(x.Index(0))
+	fmt.Println(x.Slice(":, 1"))
+	fmt.Println(x.Slice("1:3"))
+	fmt.Println(x.T().Shape(), x.T().SharesStorage(x))
+	// Output:
+	// tensor([0, 1, 2, 3])
+	// tensor([1, 5, 9])
+	// tensor([[ 4,  5,  6,  7],
+	//         [ 8,  9, 10, 11]])
+	// torch.Size([4, 3]) true
+}
+
+func ExampleMatmul() {
+	A := tensor.New([][]float64{{1, 2}, {3, 4}})
+	B := tensor.New([][]float64{{5, 6}, {7, 8}})
+	fmt.Println(tensor.Matmul(A, B))
+	fmt.Println(A.Matmul(tensor.New([]float64{1, 1})))
+	// Output:
+	// tensor([[19., 22.],
+	//         [43., 50.]])
+	// tensor([3., 7.])
+}
+
+func ExampleTensor_SumDim() {
+	x := tensor.New([][]float64{{1, 2, 3}, {4, 5, 6}})
+	fmt.Println(x.Sum(), x.Mean())
+	fmt.Println(x.SumDim(1, true))
+	fmt.Println(x.MaxDim(0, false), x.ArgMax())
+	fmt.Println(x.Softmax(1))
+	// Output:
+	// tensor(21.) tensor(3.5000)
+	// tensor([[ 6.],
+	//         [15.]])
+	// tensor([4., 5., 6.]) tensor(5)
+	// tensor([[0.0900, 0.2447, 0.6652],
+	//         [0.0900, 0.2447, 0.6652]])
+}
+
+// Leaf and non-leaf tensors (seed 000, section 8): only leaves keep gradients unless
+// RetainGrad asks for one.
+func ExampleTensor_RetainGrad() {
+	x := tensor.New(3.0, tensor.RequiresGrad())
+	h := x.Mul(x)
+	h.RetainGrad()
+	y := h.Add(x)
+	y.Backward()
+	fmt.Println(x.IsLeaf(), h.IsLeaf(), h.GradFn().Name())
+	fmt.Println(x.Grad(), h.Grad())
+	x.ZeroGrad()
+	fmt.Println(x.Grad())
+	// Output:
+	// true false MulBackward0
+	// tensor(7.) tensor(1.)
+	// tensor(0.)
+}
+
+// Backward on a non-scalar needs the gradient of the output; a second pass through the same
+// graph needs RetainGraph, and gradients accumulate.
+func ExampleGradient() {
+	x := tensor.New([]float64{1, 2, 3}, tensor.RequiresGrad())
+	y := x.Pow(2)
+	y.Backward(tensor.Gradient(tensor.Ones(3)), tensor.RetainGraph())
+	y.Backward(tensor.Gradient(tensor.Ones(3)))
+	fmt.Println(x.Grad())
+	fmt.Println(tensor.Maybe(func() { y.Backward(tensor.Gradient(tensor.Ones(3))) }) != nil)
+	// Output:
+	// tensor([ 4.,  8., 12.])
+	// true
+}
+
+// Second derivatives through CreateGraph: d²/dx² x³ at 2 is 12.
+func ExampleGrad() {
+	x := tensor.New(2.0, tensor.RequiresGrad())
+	dy := tensor.Grad([]*tensor.Tensor{x.Pow(3)}, []*tensor.Tensor{x}, tensor.CreateGraph())[0]
+	d2y := tensor.Grad([]*tensor.Tensor{dy}, []*tensor.Tensor{x})[0]
+	fmt.Println(dy, d2y)
+	// Output:
+	// tensor(12., grad_fn=<MulBackward0>) tensor(12.)
+}
+
+// Large tensors print their edges, like PyTorch.
+func ExampleTensor_String() {
+	fmt.Println(tensor.Arange(2000).Reshape(2, 1000))
+	fmt.Println(tensor.New([]float64{1e-5, 1, 1000}))
+	// Output:
+	// tensor([[   0,    1,    2,  ...,  997,  998,  999],
+	//         [1000, 1001, 1002,  ..., 1997, 1998, 1999]])
+	// tensor([1.0000e-05, 1.0000e+00, 1.0000e+03])
+}
