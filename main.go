@@ -204,6 +204,8 @@ type evaluator struct {
 	ready chan struct{} // closed once sess/err are set
 	sess  *runtime.Session
 	err   error
+
+	closeOnce sync.Once
 }
 
 var (
@@ -255,48 +257,29 @@ func (e *evaluator) Execute(ctx context.Context, code string, out kernel.Output)
 	return &kernel.Result{Data: res.Data, Metadata: res.Metadata}, nil
 }
 
-// The runtime's completion, inspection and completeness checks are found by
-// type assertion, so this binary builds against a runtime that lacks some.
-type (
-	sessionCompleter interface {
-		Complete(code string, cursor int) (matches []string, start, end int)
-	}
-	sessionInspector interface {
-		Inspect(code string, cursor, detailLevel int) (map[string]any, bool)
-	}
-	sessionChecker interface {
-		IsComplete(code string) (status, indent string)
-	}
-)
-
 func (e *evaluator) Complete(code string, cursor int) ([]string, int, int) {
-	if s, err := e.session(); err == nil {
-		if c, ok := any(s).(sessionCompleter); ok {
-			return c.Complete(code, cursor)
-		}
+	s, err := e.session()
+	if err != nil {
+		return nil, cursor, cursor
 	}
-	return nil, cursor, cursor
+	return s.Complete(code, cursor)
 }
 
 func (e *evaluator) Inspect(code string, cursor, detailLevel int) (map[string]any, bool) {
-	if s, err := e.session(); err == nil {
-		if c, ok := any(s).(sessionInspector); ok {
-			return c.Inspect(code, cursor, detailLevel)
-		}
+	s, err := e.session()
+	if err != nil {
+		return nil, false
 	}
-	return nil, false
+	return s.Inspect(code, cursor, detailLevel)
 }
 
 func (e *evaluator) IsComplete(code string) (string, string) {
-	if s, err := e.session(); err == nil {
-		if c, ok := any(s).(sessionChecker); ok {
-			return c.IsComplete(code)
-		}
+	s, err := e.session()
+	if err != nil {
+		return "unknown", ""
 	}
-	return "unknown", ""
+	return s.IsComplete(code)
 }
-
-var closeOnce sync.Once
 
 func (e *evaluator) Close() error {
 	s, err := e.session()
@@ -304,6 +287,6 @@ func (e *evaluator) Close() error {
 		return nil
 	}
 	var cerr error
-	closeOnce.Do(func() { cerr = s.Close() })
+	e.closeOnce.Do(func() { cerr = s.Close() })
 	return cerr
 }
