@@ -27,7 +27,13 @@ func checkGolden(t *testing.T, name, got string) {
 		t.Fatalf("reading golden file (run go test ./viz -update to create it): %v", err)
 	}
 	if got != string(want) {
-		t.Errorf("%s differs from its golden file; got:\n%s\nwant:\n%s\n(run go test ./viz -update after checking)", name, got, want)
+		i := 0
+		for i < len(got) && i < len(want) && got[i] == want[i] {
+			i++
+		}
+		lo := max(0, i-80)
+		t.Errorf("%s differs from its golden file at byte %d:\ngot  …%s…\nwant …%s…\n(run go test ./viz -update after checking)",
+			name, i, got[lo:min(len(got), i+80)], want[lo:min(len(want), i+80)])
 	}
 }
 
@@ -51,7 +57,9 @@ func parseHTML(t *testing.T, frag string) *html.Node {
 			return doc
 		case html.StartTagToken:
 			name, _ := z.TagName()
-			stack = append(stack, string(name))
+			if !voidElements[string(name)] {
+				stack = append(stack, string(name))
+			}
 		case html.EndTagToken:
 			name, _ := z.TagName()
 			if len(stack) == 0 || stack[len(stack)-1] != string(name) {
@@ -61,6 +69,9 @@ func parseHTML(t *testing.T, frag string) *html.Node {
 		}
 	}
 }
+
+// voidElements have no end tag.
+var voidElements = map[string]bool{"img": true, "br": true, "hr": true, "input": true, "meta": true, "link": true, "wbr": true}
 
 // findAll returns the elements named tag under n, in document order.
 func findAll(n *html.Node, tag string) []*html.Node {

@@ -155,9 +155,13 @@ func (w *svgWriter) node(l *layout, v int, n *Node) {
 	w.raw(`</g>`)
 }
 
-// HTML wraps the graph's SVG in a scrollable box for text/html outputs, so a wide graph keeps readable text
-// instead of shrinking to the cell's width. A broken graph yields its error as text.
-func (g *Graph) HTML() string {
+// HTMLFragment wraps the graph's SVG in a scrollable box for HTML pages, so a wide graph keeps readable text
+// instead of shrinking to the page's width. A broken graph yields its error as text.
+//
+// It is not named HTML on purpose: display would then offer the graph as text/html too, which front ends prefer
+// to SVG, and JupyterLab's sanitizer strips SVG out of HTML in untrusted notebooks, leaving stray label text
+// where the text/plain op tree should show.
+func (g *Graph) HTMLFragment() string {
 	svg, err := g.SVG()
 	if err != nil {
 		return `<pre>` + escapeText(err.Error()) + `</pre>`
@@ -165,8 +169,8 @@ func (g *Graph) HTML() string {
 	return `<div style="overflow:auto;max-width:100%;max-height:800px">` + svg + `</div>`
 }
 
-// MIMEBundle returns the graph as a Jupyter display bundle: image/svg+xml and its text/plain op tree.
-// A broken graph yields its error as text/plain only.
+// MIMEBundle returns the graph as a Jupyter display bundle: image/svg+xml and its text/plain op tree (what
+// untrusted notebooks, consoles and nbconvert show). A broken graph yields its error as text/plain only.
 func (g *Graph) MIMEBundle() map[string]any {
 	svg, err := g.SVG()
 	if err != nil {

@@ -1,7 +1,9 @@
 package viz
 
 import (
+	"encoding/base64"
 	"math"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -218,12 +220,12 @@ func TestLossCurve(t *testing.T) {
 	if !last.final || last.text != want {
 		t.Errorf("final publication = %q (final %v), want %q", last.text, last.final, want)
 	}
-	doc := parseHTML(t, last.html)
-	lines := findAll(doc, "polyline")
+	parseHTML(t, last.html)
+	lines := curvePolylines(t, last.html)
 	if len(lines) != 2 {
 		t.Fatalf("final HTML has %d polylines, want 2", len(lines))
 	}
-	if pts := strings.Fields(attr(lines[0], "points")); len(pts) != 50 {
+	if pts := strings.Fields(lines[0]); len(pts) != 50 {
 		t.Errorf("loss polyline has %d points, want 50", len(pts))
 	}
 	if strings.Contains(last.html, "(live)") {
@@ -237,8 +239,8 @@ func TestLossCurveThinning(t *testing.T) {
 	for i := 0; i < 100000; i++ {
 		c.Add(math.Sin(float64(i)/1000) + 2)
 	}
-	doc := parseHTML(t, c.HTML())
-	pts := strings.Fields(attr(findAll(doc, "polyline")[0], "points"))
+	parseHTML(t, c.HTML())
+	pts := strings.Fields(curvePolylines(t, c.HTML())[0])
 	if len(pts) < 100 || len(pts) > 4*200 {
 		t.Errorf("100000-point series drew %d points in a 200-px plot, want between 100 and 800", len(pts))
 	}
@@ -249,7 +251,7 @@ func TestLossCurveEmptyAndLog(t *testing.T) {
 	if got := c.String(); got != "nll: no data" {
 		t.Errorf("empty LossCurve.String() = %q, want %q", got, "nll: no data")
 	}
-	if !strings.Contains(c.HTML(), "waiting for data") {
+	if svg := curveSVG(t, c.HTML()); !strings.Contains(svg, "waiting for data") {
 		t.Errorf("empty LossCurve.HTML() lacks 'waiting for data'")
 	}
 	for _, v := range []float64{100, 10, 1, 0.1, 0, -1} {
@@ -260,6 +262,35 @@ func TestLossCurveEmptyAndLog(t *testing.T) {
 		t.Errorf("LossCurve.String() = %q, want %q", got, want)
 	}
 	parseHTML(t, c.HTML())
+}
+
+// curveSVG returns the SVG document a LossCurve's HTML carries in its <img> data URL.
+func curveSVG(t *testing.T, htmlText string) string {
+	t.Helper()
+	img := findAll(parseHTML(t, htmlText), "img")
+	if len(img) != 1 {
+		t.Fatalf("loss curve HTML has %d <img>, want 1", len(img))
+	}
+	src, ok := strings.CutPrefix(attr(img[0], "src"), "data:image/svg+xml;base64,")
+	if !ok {
+		t.Fatalf("loss curve <img> src is not an SVG data URL")
+	}
+	svg, err := base64.StdEncoding.DecodeString(src)
+	if err != nil {
+		t.Fatalf("loss curve data URL: %v", err)
+	}
+	svgCounts(t, string(svg)) // parses as XML
+	return string(svg)
+}
+
+// curvePolylines returns the points attribute of each polyline of a LossCurve's plot.
+func curvePolylines(t *testing.T, htmlText string) []string {
+	t.Helper()
+	var out []string
+	for _, m := range regexp.MustCompile(`<polyline [^>]*points="([^"]*)"`).FindAllStringSubmatch(curveSVG(t, htmlText), -1) {
+		out = append(out, m[1])
+	}
+	return out
 }
 
 func TestNiceTicks(t *testing.T) {

@@ -1,6 +1,7 @@
 package viz
 
 import (
+	"encoding/base64"
 	"fmt"
 	"math"
 	"strconv"
@@ -145,9 +146,25 @@ func (c *LossCurve) summary() string {
 	return b.String()
 }
 
-// render draws the plot. Callers hold live.mu.
+// render draws the view: a title line and the plot. The plot is an SVG carried in an <img> as a data: URL,
+// because JupyterLab's sanitizer (untrusted notebooks) strips inline SVG from HTML but keeps images; its
+// colours are mid-greys and saturated hues that read on light and dark themes alike. Callers hold live.mu.
 func (c *LossCurve) render(time.Time) (html, text string) {
+	var b strings.Builder
+	b.WriteString(`<div style="` + styleBox + `"><div>` + escapeText(c.opts.Title))
+	if !c.closed {
+		b.WriteString(` <span style="` + styleDim + `">(live)</span>`)
+	}
+	text = c.summary()
+	fmt.Fprintf(&b, `</div><img width="%d" height="%d" alt="%s" title="%s" src="data:image/svg+xml;base64,%s"></div>`,
+		c.opts.Width, c.opts.Height, escapeText(text), escapeText(text), base64.StdEncoding.EncodeToString([]byte(c.plotSVG())))
+	return b.String(), text
+}
+
+// plotSVG draws the axes, grid, tick labels and one polyline per series as an SVG document.
+func (c *LossCurve) plotSVG() string {
 	const left, right, top, bottom = 56.0, 12.0, 8.0, 26.0
+	const grey = "#8c8c8c"
 	w, h := float64(c.opts.Width), float64(c.opts.Height)
 	pw, ph := w-left-right, h-top-bottom
 	tf := func(v float64) float64 { return v }
@@ -162,17 +179,12 @@ func (c *LossCurve) render(time.Time) (html, text string) {
 		}
 	}
 	var b strings.Builder
-	b.WriteString(`<div style="` + styleBox + `"><div>` + escapeText(c.opts.Title))
-	if !c.closed {
-		b.WriteString(` <span style="` + styleDim + `">(live)</span>`)
-	}
-	b.WriteString(`</div>`)
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%g" height="%g" viewBox="0 0 %g %g" font-size="10" `+
-		`font-family="sans-serif" fill="currentColor" stroke="none" style="color:var(--jp-content-font-color1,#333)">`, w, h, w, h)
-	fmt.Fprintf(&b, `<rect x="%g" y="%g" width="%g" height="%g" fill="none" stroke="currentColor" stroke-opacity=".35"/>`, left, top, pw, ph)
+		`font-family="sans-serif" fill="%s">`, w, h, w, h, grey)
+	fmt.Fprintf(&b, `<rect x="%g" y="%g" width="%g" height="%g" fill="none" stroke="%s"/>`, left, top, pw, ph, grey)
 	if math.IsInf(x0, 0) {
-		fmt.Fprintf(&b, `<text x="%g" y="%g" text-anchor="middle" fill-opacity=".6">waiting for data</text></svg></div>`, left+pw/2, top+ph/2)
-		return b.String(), c.summary()
+		fmt.Fprintf(&b, `<text x="%g" y="%g" text-anchor="middle">waiting for data</text></svg>`, left+pw/2, top+ph/2)
+		return b.String()
 	}
 	if x1 == x0 {
 		x0, x1 = x0-1, x1+1
@@ -184,14 +196,21 @@ func (c *LossCurve) render(time.Time) (html, text string) {
 	y0, y1 = y0-pad, y1+pad
 	sx := func(x float64) float64 { return left + (x-x0)/(x1-x0)*pw }
 	sy := func(y float64) float64 { return top + (y1-y)/(y1-y0)*ph }
-	for _, t := range niceTicks(y0, y1, 5) {
+	yticks := niceTicks(y0, y1, 5)
+	if c.opts.LogY && y1-y0 >= 2 { // whole decades only
+		yticks = yticks[:0]
+		for t := math.Ceil(y0); t <= y1; t++ {
+			yticks = append(yticks, t)
+		}
+	}
+	for _, t := range yticks {
 		label := formatShort(t)
 		if c.opts.LogY {
 			label = formatShort(math.Pow(10, t))
 		}
-		fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="currentColor" stroke-opacity=".12"/>`+
+		fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="%s" stroke-opacity=".3"/>`+
 			`<text x="%.1f" y="%.1f" text-anchor="end" dominant-baseline="middle">%s</text>`,
-			left, left+pw, sy(t), sy(t), left-4, sy(t), label)
+			left, left+pw, sy(t), sy(t), grey, left-4, sy(t), label)
 	}
 	for _, t := range niceTicks(x0, x1, 6) {
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, sx(t), top+ph+14, formatShort(t))
@@ -213,8 +232,8 @@ func (c *LossCurve) render(time.Time) (html, text string) {
 				left+pw-4, top+12+12*float64(i), color, escapeText(s.name), formatShort(s.values[n-1]))
 		}
 	}
-	b.WriteString(`</svg></div>`)
-	return b.String(), c.summary()
+	b.WriteString(`</svg>`)
+	return b.String()
 }
 
 // thin returns the indices of the points to draw: all of them when few, else per pixel column the first, the

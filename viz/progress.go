@@ -153,28 +153,27 @@ func (p *Progress) render(now time.Time) (html, text string) {
 	t.WriteString(s.counts + " [" + s.timing + "]")
 
 	// The bar's colours: JupyterLab's brand blue while running, green when complete, amber when closed short.
-	fill := "var(--jp-brand-color1,#1976d2)"
-	state := "running"
+	fillVar, fill, state := "--jp-brand-color1", "#1976d2", "running"
 	switch {
 	case p.closed && (s.complete || s.frac < 0):
-		fill, state = "var(--jp-success-color1,#388e3c)", "done"
+		fillVar, fill, state = "--jp-success-color1", "#388e3c", "done"
 	case p.closed:
-		fill, state = "var(--jp-warn-color1,#f57c00)", "stopped"
+		fillVar, fill, state = "--jp-warn-color1", "#f57c00", "stopped"
 	}
 	var h strings.Builder
-	h.WriteString(`<div style="` + styleBox + `;display:flex;align-items:center;gap:8px;white-space:nowrap">`)
+	h.WriteString(`<div style="` + styleBox + `display:flex;align-items:center;gap:8px;white-space:nowrap">`)
 	if p.opts.Description != "" {
 		h.WriteString(`<span>` + escapeText(p.opts.Description) + `</span>`)
 	}
 	if s.frac >= 0 {
 		pct := strconv.FormatFloat(math.Floor(s.frac*1000)/10, 'f', -1, 64)
 		fmt.Fprintf(&h, `<div role="progressbar" aria-valuemin="0" aria-valuemax="%d" aria-valuenow="%d" data-state="%s" `+
-			`title="%s%%" style="width:300px;height:14px;border-radius:3px;overflow:hidden;`+
-			`background:var(--jp-layout-color3,#d9d9d9)"><div style="height:100%%;width:%s%%;background:%s"></div></div>`,
-			p.opts.Total, p.n, state, pct, pct, fill)
+			`title="%s%%" style="width:300px;height:14px;border-radius:3px;overflow:hidden;%s">`+
+			`<div style="height:100%%;width:%s%%;%s"></div></div>`,
+			p.opts.Total, p.n, state, pct, themed("background", "--jp-layout-color3", "#d9d9d9"), pct, themed("background", fillVar, fill))
 		h.WriteString(`<span>` + strconv.FormatFloat(math.Floor(s.frac*100), 'f', 0, 64) + `%</span>`)
 	} else {
-		fmt.Fprintf(&h, `<span role="progressbar" aria-valuenow="%d" data-state="%s" style="color:%s">●</span>`, p.n, state, fill)
+		fmt.Fprintf(&h, `<span role="progressbar" aria-valuenow="%d" data-state="%s" style="%s">●</span>`, p.n, state, themed("color", fillVar, fill))
 	}
 	h.WriteString(`<span style="` + styleDim + `">` + escapeText(s.counts+" ["+s.timing+"]") + `</span></div>`)
 	return h.String(), t.String()

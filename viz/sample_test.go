@@ -37,8 +37,8 @@ func TestSamplePage(t *testing.T) {
 	vec.GradFn = "PowBackward0"
 	section("vector", TensorInfoHTML(vec, HTMLOptions{}))
 	section("3-D", TensorInfoHTML(info("int64", []int{3, 2, 4}, ramp(24, 0, 1)), HTMLOptions{}))
-	section("seed graph", seedGraph().HTML())
-	section("chain graph of 60 nodes", chainGraph(60).HTML())
+	section("seed graph", seedGraph().HTMLFragment())
+	section("chain graph of 60 nodes", chainGraph(60).HTMLFragment())
 	clock := newFakeClock()
 	running := NewProgress(ProgressOptions{Sink: Discard, Total: 200, Description: "epoch 2", Now: clock.Now})
 	clock.advance(3 * time.Second)

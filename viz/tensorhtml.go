@@ -55,20 +55,29 @@ func (o HTMLOptions) withDefaults() HTMLOptions {
 	return o
 }
 
-// Styles shared by the view. Every colour names a JupyterLab CSS variable with a fallback that suits the classic
-// Notebook's light theme; the fallbacks never set a background, so dark themes show through.
-const (
-	styleBox    = "font-family:var(--jp-code-font-family,SFMono-Regular,Menlo,Consolas,monospace);font-size:var(--jp-code-font-size,12px);color:var(--jp-content-font-color1,inherit);line-height:1.4;margin:2px 0"
+// themed is a CSS declaration that follows a JupyterLab theme variable, written twice: first with the plain
+// fallback, then through var(). JupyterLab's sanitizer (untrusted notebooks) drops declarations using var()
+// and keeps the plain one; everywhere else the later var() one wins. The fallbacks suit the classic Notebook's
+// light theme and never set a background, so dark themes show through.
+func themed(prop, variable, fallback string) string {
+	return prop + ":" + fallback + ";" + prop + ":var(" + variable + "," + fallback + ");"
+}
+
+// Styles shared by the views.
+var (
+	styleBox = themed("font-family", "--jp-code-font-family", "SFMono-Regular,Menlo,Consolas,monospace") +
+		themed("font-size", "--jp-code-font-size", "12px") + "color:var(--jp-content-font-color1,inherit);line-height:1.4;margin:2px 0;"
 	styleHeader = "margin-bottom:2px"
-	styleStats  = "color:var(--jp-content-font-color2,#616161);margin-bottom:4px"
-	styleDim    = "color:var(--jp-content-font-color3,#8a8a8a)"
-	styleTable  = "border-collapse:collapse;border:1px solid var(--jp-border-color2,#e0e0e0);font-variant-numeric:tabular-nums;margin:0"
-	styleTH     = "padding:1px 6px;text-align:right;font-weight:normal;color:var(--jp-content-font-color3,#8a8a8a);background:transparent;"
+	styleStats  = themed("color", "--jp-content-font-color2", "#757575") + "margin-bottom:4px"
+	styleDim    = themed("color", "--jp-content-font-color3", "#8a8a8a")
+	styleBorder = "border:1px solid #e0e0e0;border:1px solid var(--jp-border-color2,#e0e0e0);" // themed, by hand
+	styleTable  = "border-collapse:collapse;" + styleBorder + "font-variant-numeric:tabular-nums;margin:0"
+	styleTH     = "padding:1px 6px;text-align:right;font-weight:normal;background:transparent;" + styleDim
 	styleTD     = "padding:1px 6px;text-align:right;white-space:nowrap;"
-	styleGap    = "padding:1px 6px;text-align:center;color:var(--jp-content-font-color3,#8a8a8a);background:transparent;"
-	styleScalar = "display:inline-block;padding:2px 10px;font-size:1.3em;border:1px solid var(--jp-border-color2,#e0e0e0);"
-	styleNote   = "color:var(--jp-error-color1,#d32f2f)"
-	styleSum    = "cursor:pointer;color:var(--jp-content-font-color2,#616161)"
+	styleGap    = "padding:1px 6px;text-align:center;background:transparent;" + styleDim
+	styleScalar = "display:inline-block;padding:2px 10px;font-size:1.3em;" + styleBorder
+	styleNote   = themed("color", "--jp-error-color1", "#d32f2f")
+	styleSum    = "cursor:pointer;" + themed("color", "--jp-content-font-color2", "#757575")
 )
 
 // elemSize is the byte size of one element of the named dtype, 0 when unknown.
