@@ -92,10 +92,16 @@ func binaryRun[T number](op binOp, out, a, b *Tensor) {
 	stA, stB := broadcastStrides(a, out.shape), broadcastStrides(b, out.shape)
 	last := len(out.shape) - 1
 	ia, ib := stA[last], stB[last]
-	i := 0
-	walk(out.shape, [][]int{stA, stB}, []int{a.offset, b.offset}, func(o []int, n int) {
-		binaryRow(op, dst[i:i+n], A, o[0], ia, B, o[1], ib)
-		i += n
+	// Split the outermost dim across cores; each part walks its rows.
+	rows := out.shape[0]
+	inner := len(dst) / max(rows, 1)
+	parallelRows(rows, inner, func(lo, hi int) {
+		sub := append([]int{hi - lo}, out.shape[1:]...)
+		i := lo * inner
+		walk(sub, [][]int{stA, stB}, []int{a.offset + lo*stA[0], b.offset + lo*stB[0]}, func(o []int, n int) {
+			binaryRow(op, dst[i:i+n], A, o[0], ia, B, o[1], ib)
+			i += n
+		})
 	})
 }
 
@@ -137,13 +143,49 @@ func binaryRow[T number](op binOp, dst, A []T, oa, sa int, B []T, ob, sb int) {
 				dst[i] = a[i] + s
 			}
 			return
+		case opSub:
+			for i := range dst {
+				dst[i] = a[i] - s
+			}
+			return
 		case opMul:
 			for i := range dst {
 				dst[i] = a[i] * s
 			}
 			return
+		case opDiv:
+			for i := range dst {
+				dst[i] = a[i] / s
+			}
+			return
 		case opPow:
 			powScalar(dst, a, s)
+			return
+		}
+	}
+	if sa == 0 && sb == 1 {
+		s, b := A[oa], B[ob:ob+n]
+		b = b[:len(dst)]
+		switch op {
+		case opAdd:
+			for i := range dst {
+				dst[i] = s + b[i]
+			}
+			return
+		case opSub:
+			for i := range dst {
+				dst[i] = s - b[i]
+			}
+			return
+		case opMul:
+			for i := range dst {
+				dst[i] = s * b[i]
+			}
+			return
+		case opDiv:
+			for i := range dst {
+				dst[i] = s / b[i]
+			}
 			return
 		}
 	}

@@ -294,6 +294,10 @@ func vectorStr(t *Tensor, indent int, summarize bool, f *formatter) string {
 // Format implements fmt.Formatter so that %v and %s print String, while %.2f and friends
 // format the value of a one-element tensor like a float (PyTorch's f"{y:.2f}").
 func (t *Tensor) Format(s fmt.State, verb rune) {
+	if t == nil || t.st == nil {
+		fmt.Fprint(s, "<nil>")
+		return
+	}
 	switch verb {
 	case 'f', 'F', 'e', 'E', 'g', 'G':
 		if t.Numel() == 1 {

@@ -243,3 +243,27 @@ func TestViewErrorsLikePyTorch(t *testing.T) {
 		t.Errorf("View(3, 2, 2, 2) of a transpose = %s (shares %v), want %s", got, v.SharesStorage(y), want)
 	}
 }
+
+// TestBroadcastLarge covers the multi-core strided path (more than 65,536 output elements).
+func TestBroadcastLarge(t *testing.T) {
+	a := tensor.Arange(512, tensor.Float64).Reshape(512, 1)
+	b := tensor.Arange(300, tensor.Float64).Reshape(1, 300).Mul(1000)
+	got := a.Sub(b).T() // a non-contiguous result view
+	vals := got.Contiguous().Float64s()
+	for j := 0; j < 300; j++ {
+		for i := 0; i < 512; i++ {
+			if v, want := vals[j*512+i], float64(i)-1000*float64(j); v != want {
+				t.Fatalf("(a - b)[%d, %d] = %v, want %v", i, j, v, want)
+			}
+		}
+	}
+	c := tensor.Arange(600*300, tensor.Float64).Reshape(600, 300).T().Add(tensor.Ones(600, tensor.Float64))
+	cv := c.Float64s()
+	for j := 0; j < 300; j++ {
+		for i := 0; i < 600; i++ {
+			if v, want := cv[j*600+i], float64(i*300+j)+1; v != want {
+				t.Fatalf("(x.T() + 1)[%d, %d] = %v, want %v", j, i, v, want)
+			}
+		}
+	}
+}
