@@ -1,16 +1,11 @@
-// Command gendoc writes docs_gen.go: the signature and doc comment of every
-// exported function, type, method, variable and constant of the packages
-// cells use, so the runtime can answer inspection requests without Go
-// sources at run time.
-//
-// Usage (from runtime/exports, via go generate):
-//
-//	go run ./gendoc -o docs_gen.go import/path...
-package main
+// Package gen generates runtime/exports: yaegi symbol tables for the
+// packages cells use, and a table of their signatures and doc comments. The
+// command ../../gen runs it (go generate ./runtime/exports); the exports
+// tests run it again and compare, so stale files fail a test.
+package gen
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"go/ast"
 	"go/build"
@@ -19,28 +14,19 @@ import (
 	"go/parser"
 	"go/printer"
 	"go/token"
-	"log"
-	"os"
 	"sort"
 	"strings"
 )
 
-func main() {
-	out := flag.String("o", "docs_gen.go", "output file")
-	flag.Parse()
+// Docs renders docs_gen.go for the given import paths.
+func Docs(paths []string) ([]byte, error) {
 	docs := map[string]string{}
-	for _, path := range flag.Args() {
+	for _, path := range paths {
 		if err := collect(path, docs); err != nil {
-			log.Fatalf("gendoc: %s: %v", path, err)
+			return nil, fmt.Errorf("docs of %s: %w", path, err)
 		}
 	}
-	src, err := render(docs)
-	if err != nil {
-		log.Fatalf("gendoc: %v", err)
-	}
-	if err := os.WriteFile(*out, src, 0o644); err != nil {
-		log.Fatalf("gendoc: %v", err)
-	}
+	return render(docs)
 }
 
 // Docs are trimmed to their first paragraphs: inspection shows a summary.
