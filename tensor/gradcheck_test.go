@@ -169,6 +169,10 @@ func TestGradcheck(t *testing.T) {
 		{"stack", two(func(a, b *tensor.Tensor) *tensor.Tensor { return tensor.Stack([]*tensor.Tensor{a, b}, 0).Pow(2) }), []gcInput{in(2, 3), in(2, 3)}},
 		{"clone", one(func(a *tensor.Tensor) *tensor.Tensor { return a.Clone().Contiguous().Pow(2) }), []gcInput{ncIn(2, 3)}},
 		{"inplace_nonleaf", one(func(a *tensor.Tensor) *tensor.Tensor { b := a.Mul(2); b.Mul_(a); return b }), []gcInput{in(3)}},
+		{"gather", one(func(a *tensor.Tensor) *tensor.Tensor {
+			return a.Gather(1, tensor.New([][]int{{0, 2, 2}, {1, 0, 1}})).Pow(2)
+		}), []gcInput{ncIn(2, 3)}},
+		{"index_select", one(func(a *tensor.Tensor) *tensor.Tensor { return a.IndexSelect(0, tensor.New([]int{2, 0, 2})).Pow(2) }), []gcInput{in(3, 2)}},
 		{"mlp", func(x []*tensor.Tensor) *tensor.Tensor {
 			h := x[0].Matmul(x[1]).Add(x[2]).Tanh()
 			return h.Matmul(x[3]).LogSoftmax(1)

@@ -212,6 +212,12 @@ var torchOps = map[string]func(in []any, a map[string]any) *tensor.Tensor{
 	"stack": func(in []any, a map[string]any) *tensor.Tensor {
 		return tensor.Stack([]*tensor.Tensor{tensorOf(in[0]), tensorOf(in[1])}, 1)
 	},
+	"gather": func(in []any, a map[string]any) *tensor.Tensor {
+		return tensorOf(in[0]).Gather(argInt(a, "dim"), tensorOf(in[1]))
+	},
+	"index_select": func(in []any, a map[string]any) *tensor.Tensor {
+		return tensorOf(in[0]).IndexSelect(argInt(a, "dim"), tensorOf(in[1]))
+	},
 	"arange": func(in []any, a map[string]any) *tensor.Tensor {
 		var args []any
 		for _, v := range a["args"].([]any) {
@@ -242,6 +248,8 @@ var gradFnNames = map[string]string{
 	"matmul_vm": "SqueezeBackward1", "matmul_vm_f64": "SqueezeBackward1",
 	"matmul_batch_vec": "SqueezeBackward1", "matmul_batch_vec_f64": "SqueezeBackward1",
 	"matmul_vec_batch": "SqueezeBackward1", "matmul_vec_batch_f64": "SqueezeBackward1",
+	// gotensor's IndexSelect gathers with an expanded index.
+	"index_select": "GatherBackward0",
 }
 
 func tolerance(dt tensor.DType) (rtol, atol float64) {

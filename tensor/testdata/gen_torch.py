@@ -148,6 +148,11 @@ case("flatten", "flatten", [v], lambda a: a.transpose(0, 1).flatten() * 1)
 case("cat", "cat", [rnd(2, 3), rnd(1, 3)], lambda a, b: torch.cat([a, b], 0))
 case("stack", "stack", [rnd(2, 3), rnd(2, 3)], lambda a, b: torch.stack([a, b], 1))
 
+# Gather and index_select (class-index picking for losses).
+case("gather", "gather", [rnd(3, 4), torch.tensor([[0, 3], [1, 1], [2, 0]])], lambda a, i: a.gather(1, i), {"dim": 1})
+case("gather_dim0", "gather", [rnd(3, 4), torch.tensor([[2, 0, 1, 1]])], lambda a, i: a.gather(0, i), {"dim": 0})
+case("index_select", "index_select", [rnd(4, 3), torch.tensor([3, 0, 3])], lambda a, i: a.index_select(0, i), {"dim": 0})
+
 # Creation.
 case("arange", "arange", [], lambda: torch.arange(0, 1, 0.1), {"args": [0, 1, 0.1]}, grad=False)
 case("arange_int", "arange", [], lambda: torch.arange(2, 11, 3), {"args": [2, 11, 3]}, grad=False)
