@@ -152,7 +152,7 @@ func runKernel(connectionFile string) error {
 		return err
 	}
 	logw := newSwitchWriter(os.Stderr)
-	ev := startEvaluator(logw)
+	ev := &evaluator{ready: make(chan struct{})}
 	k, err := kernel.New(ci, ev, kernel.Options{
 		Log:                   logw,
 		LanguageInfo:          goLanguageInfo(),
@@ -167,6 +167,13 @@ func runKernel(connectionFile string) error {
 	if err != nil {
 		return err
 	}
+	// Bind first so that clients connecting right after the process starts
+	// find the sockets (a ZeroMQ client that finds nothing retries only
+	// after 100 ms); the interpreter starts while they connect.
+	if err := k.Listen(); err != nil {
+		return err
+	}
+	ev.start(logw)
 	// SIGINT interrupts the running cell (Jupyter's signal interrupt mode and
 	// a Ctrl-C in a terminal); SIGTERM shuts down cleanly.
 	sigs := make(chan os.Signal, 4)
@@ -217,8 +224,8 @@ var (
 	_ runtime.Output             = kernel.Output(nil) // the kernel's Output is the runtime's
 )
 
-func startEvaluator(logw *switchWriter) *evaluator {
-	e := &evaluator{ready: make(chan struct{})}
+// start creates the runtime session on its own goroutine.
+func (e *evaluator) start(logw *switchWriter) {
 	go func() {
 		defer close(e.ready)
 		s, err := runtime.New(runtime.Options{})
@@ -230,7 +237,6 @@ func startEvaluator(logw *switchWriter) *evaluator {
 		logw.set(s.LogOutput())
 		e.sess = s
 	}()
-	return e
 }
 
 func (e *evaluator) session() (*runtime.Session, error) {

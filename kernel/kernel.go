@@ -63,6 +63,7 @@ type Kernel struct {
 	user    string
 
 	shell, control, stdin, iopub, hb zmq4.Socket
+	bound                            bool
 
 	ctx    context.Context // cancelled when the kernel stops
 	cancel context.CancelFunc
@@ -140,13 +141,27 @@ func New(ci *ConnectionInfo, eval Evaluator, opts Options) (*Kernel, error) {
 	return k, nil
 }
 
-// Run binds the sockets, serves requests until a shutdown_request arrives or
-// ctx is cancelled, then closes everything. It returns whether the client
-// asked for a restart (the process should simply exit; the client starts a
-// new one).
-func (k *Kernel) Run(ctx context.Context) (restart bool, err error) {
+// Listen binds the five sockets the connection file names, and only those.
+// Run calls it when it has not been called; calling it first lets a program
+// do slow set-up (such as starting an interpreter) after clients can connect.
+func (k *Kernel) Listen() error {
+	if k.bound {
+		return nil
+	}
 	if err := k.bind(); err != nil {
 		k.closeSockets()
+		return err
+	}
+	k.bound = true
+	return nil
+}
+
+// Run binds the sockets if Listen has not, serves requests until a
+// shutdown_request arrives or ctx is cancelled, then closes everything. It
+// returns whether the client asked for a restart (the process should simply
+// exit; the client starts a new one).
+func (k *Kernel) Run(ctx context.Context) (restart bool, err error) {
+	if err := k.Listen(); err != nil {
 		return false, err
 	}
 	k.publish(nil, "status", statusContent{ExecutionState: "starting"})
