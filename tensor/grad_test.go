@@ -169,6 +169,20 @@ func TestVersionCounter(t *testing.T) {
 	if got := fmt.Sprint(a.Grad().Float64s()); got != "[6 12]" {
 		t.Errorf("d/da sum(3a²) = %s, want [6 12]", got)
 	}
+	// In place on a tensor that needs no grad, by one that does (PyTorch allows this too).
+	w := tensor.New([]float64{2, 3}, tensor.RequiresGrad())
+	acc := tensor.New([]float64{5, 7})
+	acc.Mul_(w)
+	acc.Sum().Backward()
+	if got := fmt.Sprint(w.Grad().Float64s()); got != "[5 7]" {
+		t.Errorf("d/dw sum(acc·w) = %s, want [5 7]", got)
+	}
+	dst := tensor.Zeros(2, 2)
+	dst.Copy_(w) // broadcast into each row
+	dst.Sum().Backward()
+	if got := fmt.Sprint(w.Grad().Float64s()); got != "[7 9]" || dst.GradFn().Name() != "CopyBackwards" {
+		t.Errorf("after Copy_ w.Grad() = %s (fn %v), want [7 9] (CopyBackwards)", got, dst.GradFn())
+	}
 	if b.GradFn().Name() != "MulBackward0" {
 		t.Errorf("in-place GradFn = %v, want MulBackward0", b.GradFn())
 	}

@@ -25,10 +25,16 @@ func (t *Tensor) checkInplace(op string) {
 
 // inplace overwrites t with compute(t), which must have t's shape and a dtype t can hold. Under
 // autograd, compute sees a copy of t so the nodes it records keep the old values.
-func (t *Tensor) inplace(op string, compute func(x *Tensor) *Tensor) *Tensor {
+func (t *Tensor) inplace(op string, compute func(x *Tensor) *Tensor, operands ...any) *Tensor {
 	t.checkInplace(op)
 	src := t
-	if needsGrad(t) {
+	others := []*Tensor{t}
+	for _, o := range operands {
+		if u, ok := o.(*Tensor); ok && u != nil {
+			others = append(others, u)
+		}
+	}
+	if needsGrad(others...) {
 		src = t.Clone()
 	}
 	r := compute(src)
@@ -48,27 +54,27 @@ func (t *Tensor) inplace(op string, compute func(x *Tensor) *Tensor) *Tensor {
 
 // Add_ adds other to t in place and returns t.
 func (t *Tensor) Add_(other any) *Tensor {
-	return t.inplace("add_", func(x *Tensor) *Tensor { return x.Add(other) })
+	return t.inplace("add_", func(x *Tensor) *Tensor { return x.Add(other) }, other)
 }
 
 // Sub_ subtracts other from t in place and returns t.
 func (t *Tensor) Sub_(other any) *Tensor {
-	return t.inplace("sub_", func(x *Tensor) *Tensor { return x.Sub(other) })
+	return t.inplace("sub_", func(x *Tensor) *Tensor { return x.Sub(other) }, other)
 }
 
 // Mul_ multiplies t by other in place and returns t.
 func (t *Tensor) Mul_(other any) *Tensor {
-	return t.inplace("mul_", func(x *Tensor) *Tensor { return x.Mul(other) })
+	return t.inplace("mul_", func(x *Tensor) *Tensor { return x.Mul(other) }, other)
 }
 
 // Div_ divides t by other in place and returns t.
 func (t *Tensor) Div_(other any) *Tensor {
-	return t.inplace("div_", func(x *Tensor) *Tensor { return x.Div(other) })
+	return t.inplace("div_", func(x *Tensor) *Tensor { return x.Div(other) }, other)
 }
 
 // Pow_ raises t to exponent in place and returns t.
 func (t *Tensor) Pow_(exponent any) *Tensor {
-	return t.inplace("pow_", func(x *Tensor) *Tensor { return x.Pow(exponent) })
+	return t.inplace("pow_", func(x *Tensor) *Tensor { return x.Pow(exponent) }, exponent)
 }
 
 // Neg_ negates t in place and returns t.
@@ -114,7 +120,7 @@ func (t *Tensor) Copy_(src *Tensor) *Tensor {
 			})
 		}
 		return out
-	})
+	}, src)
 }
 
 // addInto adds g into dst's elements without autograd (gradient accumulation).

@@ -118,7 +118,7 @@ func storageOf(data any) *storage {
 // cpuData returns t's whole CPU buffer as []T; t's elements start at t.offset.
 func cpuData[T element](t *Tensor) []T {
 	if t.st.dev.Type != "cpu" {
-		fail(ErrDevice, "cpu", "expected all tensors to be on the same device: this operation runs on the CPU, but found a tensor on %v; move it with x.CPU()", t.st.dev)
+		fail(ErrDevice, "cpu", "this operation is not implemented for %s tensors yet (found a tensor on %v); move it to the host with x.CPU()", t.st.dev.Type, t.st.dev)
 	}
 	return t.st.data.([]T)
 }
