@@ -167,6 +167,13 @@ def test_interrupt_keeps_state(kernel):
     while not (busy["msg_type"] == "execute_input" and busy["parent_header"]["msg_id"] == msg_id):
         busy = kc.get_iopub_msg(timeout=TIMEOUT)
     time.sleep(0.2)
+    # While the loop runs, control and shell still answer.
+    msg = kc.session.msg("kernel_info_request")
+    kc.control_channel.send(msg)
+    assert control_reply(kc, msg["header"]["msg_id"], timeout=5)["content"]["status"] == "ok"
+    comp = shell_reply(kc, kc.complete("fmt.Prin", 8), timeout=5)["content"]
+    assert comp["status"] == "ok" and comp["matches"], comp
+    assert shell_reply(kc, kc.is_complete("x := 1"), timeout=5)["content"]["status"] == "complete"
     t0 = time.monotonic()
     km.interrupt_kernel()  # interrupt_mode "message": an interrupt_request on control
     reply = shell_reply(kc, msg_id, timeout=10)
