@@ -188,17 +188,31 @@ func (c *fdCapture) setSink(st *streamer) {
 func (c *fdCapture) flush() {
 	c.flushMu.Lock()
 	defer c.flushMu.Unlock()
+	var sent [2]bool
 	for i := range 2 {
 		select { // drop a stale signal
 		case <-c.seen[i]:
 		default:
 		}
-		if _, err := c.w[i].Write(c.marker); err != nil {
+		_, err := c.w[i].Write(c.marker)
+		sent[i] = err == nil
+	}
+	var timeout <-chan time.Time
+	for i := range 2 {
+		if !sent[i] {
 			continue
 		}
 		select {
 		case <-c.seen[i]:
-		case <-time.After(time.Second):
+			continue
+		default:
+		}
+		if timeout == nil {
+			timeout = time.After(time.Second)
+		}
+		select {
+		case <-c.seen[i]:
+		case <-timeout:
 		}
 	}
 }

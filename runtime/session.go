@@ -247,7 +247,7 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (*Result
 // begin makes run the destination of output and displays.
 func (s *Session) begin(run *cellRun) {
 	if s.capture != nil {
-		s.capture.flush()
+		s.capture.flushPending() // earlier bytes go to the real streams
 	}
 	s.cur.Store(run)
 	if s.capture != nil {
