@@ -263,7 +263,7 @@ func TestCommOpenUnknownTargetIsClosed(t *testing.T) {
 
 func TestBadMessagesAreDroppedAndKernelSurvives(t *testing.T) {
 	lg := &testLog{}
-	p, _, ci := startKernel(t, "tcp", kernel.Options{Log: lg, MaxMessageSize: 1 << 20, HandshakeTimeout: 500 * time.Millisecond})
+	p, _, _ := startKernel(t, "tcp", kernel.Options{Log: lg})
 	header := func(msgType string) []byte {
 		b, _ := json.Marshal(kernel.Header{MsgID: uuid.NewString(), Session: "s", MsgType: msgType, Version: "5.4"})
 		return b
@@ -328,9 +328,14 @@ func TestBadMessagesAreDroppedAndKernelSurvives(t *testing.T) {
 	if strings.Contains(lg.String(), testKey) {
 		t.Errorf("the log contains the key")
 	}
+}
 
-	// Oversized and malformed frames on raw connections close those
-	// connections only.
+// TestBadConnectionsAreClosed sends oversized and malformed frames and
+// stalled handshakes on raw TCP connections: they close those connections
+// only, and later clients are served.
+func TestBadConnectionsAreClosed(t *testing.T) {
+	lg := &testLog{}
+	p, _, ci := startKernel(t, "tcp", kernel.Options{Log: lg, MaxMessageSize: 1 << 20, HandshakeTimeout: 500 * time.Millisecond})
 	raw := []struct {
 		name  string
 		bytes func() []byte
@@ -355,7 +360,7 @@ func TestBadMessagesAreDroppedAndKernelSurvives(t *testing.T) {
 		defer c.Close()
 	}
 	// The kernel still answers, also to a fresh client (the accept loop is not stuck).
-	reply, _ = p.execute("print alive", nil)
+	reply, _ := p.execute("print alive", nil)
 	if c := content(reply); c["status"] != "ok" {
 		t.Errorf("after bad input: reply %v", c)
 	}
