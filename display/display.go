@@ -57,11 +57,16 @@ type Data map[string]any
 func (d Data) MIMEBundle() map[string]any { return d }
 
 // MIME returns a bundle holding one representation, plus a text/plain
-// fallback when mime is not text/plain.
+// fallback for consoles: the data itself when it is a string, else
+// "<mime>".
 func MIME(mime string, data any) Data {
 	d := Data{mime: data}
-	if mime != "text/plain" {
-		d["text/plain"] = fmt.Sprintf("<%s>", mime)
+	if _, ok := d["text/plain"]; !ok {
+		if s, ok := data.(string); ok {
+			d["text/plain"] = s
+		} else {
+			d["text/plain"] = fmt.Sprintf("<%s>", mime)
+		}
 	}
 	return d
 }

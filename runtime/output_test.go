@@ -164,3 +164,33 @@ func TestUTF8NotSplit(t *testing.T) {
 		t.Errorf("stream = %q, want %q", got, "héllo")
 	}
 }
+
+func TestDisplayOfCellDefinedTypesIsRich(t *testing.T) {
+	s := newSession(t)
+	_, err, rec := exec(t, s, `type Badge struct{ Label string }
+func (b Badge) HTML() string { return "<span>" + b.Label + "</span>" }
+display.Show(Badge{"a"})
+h := display.NewHandle()
+h.Show(Badge{"b"})
+h.Update(Badge{"c"})
+display.Show(tensor.Ones(2))`)
+	if err != nil {
+		t.Fatalf("Execute error: %v", err)
+	}
+	wantHTML := []string{"<span>a</span>", "<span>b</span>", "<span>c</span>"}
+	var got []string
+	for _, e := range rec.events {
+		if e.kind == "display" || e.kind == "update" {
+			h, _ := e.data["text/html"].(string)
+			got = append(got, h)
+		}
+	}
+	if len(got) != 4 {
+		t.Fatalf("got %d displays, want 4: %q", len(got), rec.transcript())
+	}
+	for i, w := range wantHTML {
+		if got[i] != w {
+			t.Errorf("display %d text/html = %q, want %q", i, got[i], w)
+		}
+	}
+}

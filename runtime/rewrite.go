@@ -99,6 +99,8 @@ func (o *intOracle) noteLocal(n ast.Node) {
 // rewriter applies the cell rewrites to one segment's AST.
 type rewriter struct {
 	oracle *intOracle
+	// handles names the variables holding a *display.Handle, across cells.
+	handles map[string]bool
 	n      int               // counter for fresh names
 	done   map[ast.Stmt]bool // statements already rewritten or generated
 }
@@ -136,6 +138,9 @@ func (r *rewriter) rewrite(node ast.Node) {
 		switch n := n.(type) {
 		case *ast.CallExpr:
 			minMaxArgs(n)
+			r.richArg(n)
+		case *ast.AssignStmt:
+			r.noteHandles(n)
 		case *ast.BlockStmt:
 			r.rewriteList(n.List)
 		case *ast.CaseClause:
@@ -443,4 +448,59 @@ func constLit(e ast.Expr) (*ast.BasicLit, bool) {
 		}
 	}
 	return nil, false
+}
+
+// richArg routes the argument of display.Show(v), h.Show(v) and h.Update(v)
+// (h a display handle) through the prelude's _gt_rich, which reads the
+// renderer methods of cell-defined types in interpreted code: passed
+// directly, such a value would lose its methods at the compiled boundary.
+func (r *rewriter) richArg(call *ast.CallExpr) {
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok || len(call.Args) != 1 || call.Ellipsis.IsValid() {
+		return
+	}
+	x, ok := sel.X.(*ast.Ident)
+	if !ok {
+		return
+	}
+	switch {
+	case x.Name == "display" && sel.Sel.Name == "Show":
+	case r.handles[x.Name] && (sel.Sel.Name == "Show" || sel.Sel.Name == "Update"):
+	default:
+		return
+	}
+	if inner, ok := call.Args[0].(*ast.CallExpr); ok {
+		if id, ok := inner.Fun.(*ast.Ident); ok && id.Name == "_gt_rich" {
+			return
+		}
+	}
+	arg := call.Args[0]
+	call.Args[0] = &ast.CallExpr{Fun: &ast.Ident{Name: "_gt_rich", NamePos: arg.Pos()}, Lparen: arg.Pos(), Args: []ast.Expr{arg}, Rparen: arg.End()}
+}
+
+// noteHandles records `h := display.NewHandle()` (and `=`).
+func (r *rewriter) noteHandles(as *ast.AssignStmt) {
+	if r.handles == nil || len(as.Lhs) != len(as.Rhs) {
+		return
+	}
+	for i, l := range as.Lhs {
+		id, ok := l.(*ast.Ident)
+		if !ok {
+			continue
+		}
+		call, ok := as.Rhs[i].(*ast.CallExpr)
+		isHandle := false
+		if ok {
+			if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
+				if x, ok := sel.X.(*ast.Ident); ok && x.Name == "display" && sel.Sel.Name == "NewHandle" {
+					isHandle = true
+				}
+			}
+		}
+		if isHandle {
+			r.handles[id.Name] = true
+		} else if as.Tok == token.DEFINE {
+			delete(r.handles, id.Name)
+		}
+	}
 }

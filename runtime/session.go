@@ -67,6 +67,7 @@ type Session struct {
 
 	execMu  sync.Mutex        // one Execute at a time
 	imports map[string]string // import name → path, as the interpreter knows them
+	handles map[string]bool   // variables holding display handles (see rewriter.richArg)
 
 	cur     atomic.Pointer[cellRun] // the running cell, nil between cells
 	stdout  *orderedWriter
@@ -99,7 +100,7 @@ var preImported = []importSpec{
 // gotensor packages and the prelude loaded, and (unless opts.NoFDCapture)
 // file descriptors 1 and 2 captured.
 func New(opts Options) (*Session, error) {
-	s := &Session{opts: opts, imports: map[string]string{}}
+	s := &Session{opts: opts, imports: map[string]string{}, handles: map[string]bool{}}
 	s.logOut = os.Stderr
 	if !opts.NoFDCapture {
 		c, err := acquireCapture()
@@ -426,7 +427,7 @@ func (s *Session) prepare(code string) ([]compileUnit, *CellError) {
 			if err != nil {
 				return nil, syntaxError(err, code)
 			}
-			newRewriter(oracle).rewrite(f)
+			s.newRewriter(oracle).rewrite(f)
 			s.comp.noteDecls(fset, f)
 			var forget []string
 			for _, name := range declaredNames(f) {
@@ -440,7 +441,7 @@ func (s *Session) prepare(code string) ([]compileUnit, *CellError) {
 			if err != nil {
 				return nil, syntaxError(err, code)
 			}
-			newRewriter(oracle).rewrite(body)
+			s.newRewriter(oracle).rewrite(body)
 			s.comp.noteStmts(body)
 			var tail *ast.ExprStmt
 			if i == len(segs)-1 && len(body.List) > 0 {
@@ -458,6 +459,12 @@ func (s *Session) prepare(code string) ([]compileUnit, *CellError) {
 		}
 	}
 	return units, nil
+}
+
+func (s *Session) newRewriter(o *intOracle) *rewriter {
+	r := newRewriter(o)
+	r.handles = s.handles
+	return r
 }
 
 // resultUnit turns a trailing expression x into `_gt_emit(x)`, falling back
