@@ -101,8 +101,8 @@ type rewriter struct {
 	oracle *intOracle
 	// handles names the variables holding a *display.Handle, across cells.
 	handles map[string]bool
-	n      int               // counter for fresh names
-	done   map[ast.Stmt]bool // statements already rewritten or generated
+	n       int               // counter for fresh names
+	done    map[ast.Stmt]bool // statements already rewritten or generated
 }
 
 func newRewriter(o *intOracle) *rewriter {
