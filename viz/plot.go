@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette"
@@ -43,8 +44,9 @@ func (f *Figure) MIMEBundle() map[string]any {
 // String returns the figure's one-line description, such as "<line plot "loss": 100 points>".
 func (f *Figure) String() string { return f.desc }
 
-// HTML returns the figure for an HTML page: the SVG inline, or the PNG as a data: URL image.
-func (f *Figure) HTML() string {
+// HTMLFragment returns the figure for an HTML page: the SVG inline, or the PNG as a data: URL image. (Not named
+// HTML, so that display offers only the image and its text: see Graph.HTMLFragment.)
+func (f *Figure) HTMLFragment() string {
 	if f.Format == "png" {
 		return `<img alt="` + escapeText(f.desc) + `" src="data:image/png;base64,` + base64.StdEncoding.EncodeToString(f.Data) + `">`
 	}
@@ -125,10 +127,12 @@ func HeatmapPlot(rows, cols int, values []float64, opts PlotOptions) (*Figure, e
 	hm.Min, hm.Max = lo, hi
 	hm.NaN = color.RGBA{R: 0x99, G: 0x99, B: 0x99, A: 0xff}
 	hm.Underflow, hm.Overflow = hm.NaN, hm.NaN // ±Inf
-	hm.Rasterized = rows*cols > 64*64          // one image instead of a rectangle per cell keeps big heatmaps small
+	// One image instead of a rectangle per cell keeps big heatmaps small and free of antialiasing seams.
+	hm.Rasterized = rows*cols > 256
 	p.Add(hm)
 	p.X.Padding, p.Y.Padding = 0, 0
-	p.Y.Tick.Marker = rowTicks{rows}
+	p.X.Tick.Marker = indexTicks{n: cols}
+	p.Y.Tick.Marker = indexTicks{n: rows, flip: true}
 	bar := plot.New()
 	bar.HideX()
 	bar.Y.Padding = 0
@@ -147,16 +151,30 @@ func (g matrixGrid) Z(c, r int) float64 { return g.v[(g.rows-1-r)*g.cols+c] }
 func (g matrixGrid) X(c int) float64    { return float64(c) }
 func (g matrixGrid) Y(r int) float64    { return float64(r) }
 
-// rowTicks labels the y axis of a heatmap with matrix row numbers, which run downwards.
-type rowTicks struct{ rows int }
+// indexTicks marks whole cell indices (cell centres) on a heatmap axis, every 1, 2, 5, 10, ... cells, so a
+// small matrix is not labelled at half rows. With flip set it labels the y axis, where row 0 is at the top.
+type indexTicks struct {
+	n    int
+	flip bool
+}
 
-// Ticks returns gonum's default ticks relabelled from y positions to row numbers.
-func (t rowTicks) Ticks(lo, hi float64) []plot.Tick {
-	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
-	for i := range ticks {
-		if ticks[i].Label != "" {
-			ticks[i].Label = formatShort(float64(t.rows-1) - ticks[i].Value)
+// Ticks returns the marks for the axis range [lo, hi].
+func (t indexTicks) Ticks(lo, hi float64) []plot.Tick {
+	step := 1.0
+	if ts := niceTicks(lo, hi, 6); len(ts) > 1 {
+		step = math.Max(1, ts[1]-ts[0])
+	}
+	last := float64(t.n - 1)
+	if t.flip { // count in row numbers, which run from the top
+		lo, hi = last-hi, last-lo
+	}
+	var ticks []plot.Tick
+	for i := math.Max(0, math.Ceil(lo/step)*step); i <= math.Min(hi, last); i += step {
+		v := i
+		if t.flip {
+			v = last - i
 		}
+		ticks = append(ticks, plot.Tick{Value: v, Label: strconv.Itoa(int(i))})
 	}
 	return ticks
 }

@@ -6,6 +6,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"gotensor/display"
 )
 
 func TestPlots(t *testing.T) {
@@ -53,7 +55,10 @@ func TestPlots(t *testing.T) {
 				if fig.String() != tt.desc {
 					t.Errorf("%s: String() = %q, want %q", name, fig.String(), tt.desc)
 				}
-				b := fig.MIMEBundle()
+				b := display.Bundle(fig)
+				if b["text/html"] != nil {
+					t.Errorf("%s: display.Bundle offers text/html; want the image and text only", name)
+				}
 				if b["text/plain"] != tt.desc {
 					t.Errorf("%s: text/plain = %v, want %q", name, b["text/plain"], tt.desc)
 				}

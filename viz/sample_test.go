@@ -68,12 +68,12 @@ func TestSamplePage(t *testing.T) {
 		plotVals[i] = math.Sin(float64(i%16)/3) * math.Cos(float64(i/16)/2)
 	}
 	if fig, err := HeatmapPlot(12, 16, plotVals, PlotOptions{Title: "heatmap"}); err == nil {
-		section("heatmap plot (gonum/plot, SVG)", fig.HTML())
+		section("heatmap plot (gonum/plot, SVG)", fig.HTMLFragment())
 	} else {
 		t.Fatal(err)
 	}
 	if fig, err := LinePlot(ramp(50, 0, 0.2), PlotOptions{Title: "line", PNG: true, Width: 360, Height: 240}); err == nil {
-		section("line plot (PNG)", strings.Replace(fig.HTML(), "<img ", `<img width="360" `, 1))
+		section("line plot (PNG)", strings.Replace(fig.HTMLFragment(), "<img ", `<img width="360" `, 1))
 	} else {
 		t.Fatal(err)
 	}

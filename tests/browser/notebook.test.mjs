@@ -23,6 +23,9 @@ export const cells = [
     'viz.BackwardGraph(Q, viz.GraphOptions{})',
   'p := viz.NewProgress(viz.ProgressOptions{Total: 40, Description: "train"})\n' +
     'for i := 0; i < 40; i++ {\n\ttime.Sleep(25 * time.Millisecond)\n\tp.Add(1)\n}\np.Close()',
+  'c := viz.NewLossCurve(viz.LossCurveOptions{})\n' +
+    'for i := 0; i < 30; i++ {\n\ttime.Sleep(10 * time.Millisecond)\n\tc.Add(math.Exp(-float64(i)/10) + 0.1)\n}\nc.Close()',
+  'fig, err := viz.HeatmapPlotTensor(x, viz.PlotOptions{Title: "x"})\nif err != nil {\n\tpanic(err)\n}\nfig',
 ];
 
 function notebookJSON() {
@@ -101,6 +104,8 @@ test('classic Notebook runs a tensor, a graph and a progress bar', { timeout: 18
       const table = outs[0].querySelector('table');
       const svg = outs[1].querySelector('svg');
       const bars = outs[2].querySelectorAll('[role=progressbar]');
+      const curve = outs[3].querySelector('img');
+      const plot = outs[4].querySelector('svg');
       return {
         errors: [...document.querySelectorAll('.output_error')].map((e) => e.textContent),
         header: table?.parentElement.firstElementChild.textContent,
@@ -114,6 +119,11 @@ test('classic Notebook runs a tensor, a graph and a progress bar', { timeout: 18
         barState: bars[0]?.dataset.state,
         barText: outs[2].textContent,
         outputsInBarCell: outs[2].querySelectorAll('.output_area').length,
+        outputsInCurveCell: outs[3].querySelectorAll('.output_area').length,
+        curveLoaded: curve ? curve.complete && curve.naturalWidth > 0 : false,
+        curveAlt: curve?.alt,
+        plotTitle: plot?.textContent.includes('x'),
+        plotShapes: plot ? plot.querySelectorAll('path, rect, image').length : 0,
       };
     });
     assert.deepEqual(facts.errors, [], 'no cell failed');
@@ -127,6 +137,10 @@ test('classic Notebook runs a tensor, a graph and a progress bar', { timeout: 18
     assert.equal(facts.outputsInBarCell, 1, 'progress updates replace one output (update_display_data)');
     assert.equal(facts.barState, 'done');
     assert.match(facts.barText, /100%.*40\/40/);
+    assert.equal(facts.outputsInCurveCell, 1, 'loss curve updates replace one output');
+    assert.ok(facts.curveLoaded, 'loss curve image decodes');
+    assert.match(facts.curveAlt ?? '', /^loss: 30 points, first 1\.1, last 0\.15/);
+    assert.ok(facts.plotTitle && facts.plotShapes > 24, `heatmap plot: ${facts.plotShapes} shapes`);
     assert.deepEqual(consoleErrors, []);
 
     await page.screenshot({ path: join(outDir, 'notebook.png'), fullPage: true });
