@@ -3,8 +3,9 @@
 
 The work: 1024x1024 matrix products in float32 and float64, and the elementwise chain
 a.mul(b).add(c) on 1e7 float32 elements. gotensor's side runs two small Go programs
-(bench/tensor/matmul on package blas, bench/tensor/chain on package tensor); PyTorch's side runs
-in a child process of this script. Rounds alternate between the two so that the machine's load
+(bench/tensor/matmul on package blas, bench/tensor/chain on package tensor), and matmul again on
+blas's fallbacks (GOTENSOR_BLAS=native, =gonum); PyTorch's side runs in a child process of this
+script. Rounds alternate between the two so that the machine's load
 drifts over both alike; every timing of every round is pooled and the table shows medians.
 
 Fairness: both sides use Debian's OpenBLAS. gotensor picks OPENBLAS_CORETYPE from the CPU
@@ -13,7 +14,7 @@ core gotensor ended up on, so both run the same kernels. PyTorch gets as many in
 as the machine has cores (--torch-threads; 0 keeps its default).
 
 Usage (from anywhere; needs Go and /usr/bin/python3 with python3-torch):
-    /usr/bin/python3 bench/tensor/compare.py [--rounds 3] [--reps 15] [--no-gonum]
+    /usr/bin/python3 bench/tensor/compare.py [--rounds 3] [--reps 15] [--no-fallbacks]
 """
 
 import argparse
@@ -88,7 +89,8 @@ def main():
     ap.add_argument("--torch-threads", type=int, default=os.cpu_count())
     ap.add_argument("--keep-coretype", action="store_true",
                     help="leave OPENBLAS_CORETYPE as inherited for gotensor")
-    ap.add_argument("--no-gonum", action="store_true", help="skip the pure-Go fallback rows")
+    ap.add_argument("--no-fallbacks", action="store_true",
+                    help="skip the rows for blas's fallbacks (native AVX-512 kernels, gonum)")
     ap.add_argument("--torch-worker", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.torch_worker:
@@ -98,7 +100,6 @@ def main():
     go_env = dict(os.environ)
     if not args.keep_coretype:
         go_env.pop("OPENBLAS_CORETYPE", None)
-    gonum_env = dict(go_env, GOTENSOR_BLAS="gonum")
     samples = {}  # (side, op, dtype) -> [ms]
     notes = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -108,8 +109,8 @@ def main():
             order = ("gotensor", "torch") if r % 2 == 0 else ("torch", "gotensor")
             for side in order:
                 if side == "gotensor":
-                    run_gotensor(progs, args, go_env, gonum_env, samples, notes)
-                    core = re.search(r"core (\w+)", notes.get("backend", ""))
+                    run_gotensor(progs, args, go_env, samples, notes)
+                    core = re.search(r"core (\w+)", notes.get("backends", {}).get("gotensor", ""))
                     if core and not args.keep_coretype:
                         torch_env["OPENBLAS_CORETYPE"] = core.group(1)
                 else:
@@ -124,12 +125,15 @@ def main():
     print_table(samples, notes, args)
 
 
-def run_gotensor(progs, args, go_env, gonum_env, samples, notes):
-    """One gotensor round: BLAS matmul, the tensor chain and, unless --no-gonum, pure-Go matmul."""
+def run_gotensor(progs, args, go_env, samples, notes):
+    """One gotensor round: BLAS matmul, the tensor chain and, unless --no-fallbacks, matmul on
+    blas's fallback backends (GOTENSOR_BLAS=native, =gonum)."""
     common = ["-reps", str(args.reps), "-warmup", str(args.warmup)]
     jobs = [("gotensor", "matmul", common, go_env), ("gotensor", "chain", common, go_env)]
-    if not args.no_gonum:
-        jobs.append(("gonum", "matmul", ["-reps", str(max(3, args.reps // 3)), "-warmup", "1"], gonum_env))
+    if not args.no_fallbacks:
+        jobs.append(("native", "matmul", common, dict(go_env, GOTENSOR_BLAS="native")))
+        slow = ["-reps", str(max(3, args.reps // 3)), "-warmup", "1"]
+        jobs.append(("gonum", "matmul", slow, dict(go_env, GOTENSOR_BLAS="gonum")))
     for side, name, flags, env in jobs:
         prog = progs[name]
         try:
@@ -142,10 +146,10 @@ def run_gotensor(progs, args, go_env, gonum_env, samples, notes):
         for rec in recs:
             samples.setdefault((side, rec["op"], rec["dtype"]), []).extend(rec["times_ms"])
             if "backend" in rec:
-                notes["backend" if side == "gotensor" else "gonum_backend"] = rec["backend"]
+                notes.setdefault("backends", {})[side] = rec["backend"]
 
 
-def describe(op, dtype, ms):
+def describe(op, ms):
     if op == "matmul":
         return f"{ms:8.2f} ms ({2 * MATMUL_N ** 3 / ms / 1e6:5.0f} GFLOP/s)"
     # a.mul(b).add(c) reads a, b, writes t, reads t, c, writes r: 6 arrays of 4-byte floats.
@@ -154,11 +158,13 @@ def describe(op, dtype, ms):
 
 def print_table(samples, notes, args):
     t = notes.get("torch", {})
+    backends = notes.get("backends", {})
     print(f"gotensor vs PyTorch {t.get('torch', '?')} on this machine ({os.cpu_count()} cores), one run, "
           f"{args.rounds} alternating rounds; medians of all timings")
-    print(f"  gotensor BLAS: {notes.get('backend', '?')}")
-    if "gonum_backend" in notes:
-        print(f"  fallback rows: {notes['gonum_backend']}")
+    print(f"  gotensor BLAS: {backends.get('gotensor', '?')}")
+    for side in ("native", "gonum"):
+        if side in backends:
+            print(f"  {side} rows: {backends[side]}")
     print(f"  torch: {t.get('threads', '?')} intra-op threads, OPENBLAS_CORETYPE={t.get('coretype') or '(unset)'}")
     for k, v in notes.get("errors", {}).items():
         print(f"  MISSING {k}: {v}")
@@ -167,14 +173,15 @@ def print_table(samples, notes, args):
     print("|---|---|---|---|")
     rows = [("matmul 1024² f32", "matmul", "f32"), ("matmul 1024² f64", "matmul", "f64"),
             ("a.Mul(b).Add(c), 1e7 f32", "mul_add", "f32")]
+    sides = (("gotensor", ""), ("native", " — blas native fallback"), ("gonum", " — blas gonum fallback"))
     for label, op, dt in rows:
-        for side, suffix in (("gotensor", ""), ("gonum", " — pure-Go fallback")):
+        for side, suffix in sides:
             go = samples.get((side, op, dt))
-            if side == "gonum" and not go:
+            if side != "gotensor" and not go:
                 continue
             tc = samples.get(("torch", op, dt))
-            g = describe(op, dt, statistics.median(go)) + f" n={len(go)}" if go else "not measured"
-            tt = describe(op, dt, statistics.median(tc)) + f" n={len(tc)}" if tc else "not measured"
+            g = describe(op, statistics.median(go)) + f" n={len(go)}" if go else "not measured"
+            tt = describe(op, statistics.median(tc)) + f" n={len(tc)}" if tc else "not measured"
             ratio = f"{statistics.median(tc) / statistics.median(go):.2f}×" if go and tc else "–"
             print(f"| {label}{suffix} | {g} | {tt} | {ratio} |")
 
