@@ -9,7 +9,7 @@ import (
 // GFLOP/s (2n³ floating-point operations per multiplication).
 func BenchmarkSgemm(b *testing.B) {
 	for _, be := range backends(b) {
-		for _, n := range []int{64, 256, 1024} {
+		for _, n := range []int{4, 16, 64, 256, 1024} {
 			b.Run(fmt.Sprintf("%s/%d", be.name, n), func(b *testing.B) {
 				x, c := make([]float32, n*n), make([]float32, n*n)
 				for i := range x {
@@ -27,7 +27,7 @@ func BenchmarkSgemm(b *testing.B) {
 
 func BenchmarkDgemm(b *testing.B) {
 	for _, be := range backends(b) {
-		for _, n := range []int{64, 256, 1024} {
+		for _, n := range []int{4, 16, 64, 256, 1024} {
 			b.Run(fmt.Sprintf("%s/%d", be.name, n), func(b *testing.B) {
 				x, c := make([]float64, n*n), make([]float64, n*n)
 				for i := range x {
