@@ -126,7 +126,9 @@ test('classic Notebook runs a tensor, a graph and a progress bar', { timeout: 18
         plotShapes: plot ? plot.querySelectorAll('path, rect, image').length : 0,
       };
     });
-    assert.deepEqual(facts.errors, [], 'no cell failed');
+    assert.deepEqual(facts.errors, [], facts.errors.some((e) => /undefined: viz|viz/.test(e))
+      ? 'a cell could not use package viz: the runtime must export gotensor/viz to yaegi (runtime/exports) and pre-import it'
+      : 'no cell failed');
     assert.match(facts.header ?? '', /x tensor float64 · \(4, 6\) · cpu · 192 B/);
     assert.equal(facts.cells, 24);
     assert.ok(facts.tinted >= 22, `tinted cells: ${facts.tinted}`);
