@@ -6,6 +6,9 @@ import "runtime"
 // (torch.gather): out[i][j] = t[index[i][j]][j] for dim 0. The result has index's shape.
 // Gradients scatter-add back into t's shape.
 func (t *Tensor) Gather(dim int, index *Tensor) *Tensor {
+	if t.Dim() == 0 {
+		fail(ErrShape, "gather", "gather(): a 0-dim input is not supported; use Reshape(1) first")
+	}
 	dim = t.normDim("gather", dim)
 	checkGatherIndex("gather", t, dim, index)
 	out := empty(t.dtype(), index.shape, false)
@@ -35,6 +38,9 @@ func (t *Tensor) Gather(dim int, index *Tensor) *Tensor {
 
 // IndexSelect picks the entries idx (a 1-D integer tensor) along dim (torch.index_select).
 func (t *Tensor) IndexSelect(dim int, idx *Tensor) *Tensor {
+	if t.Dim() == 0 {
+		fail(ErrShape, "index_select", "index_select(): a 0-dim input is not supported; use Reshape(1) first")
+	}
 	dim = t.normDim("index_select", dim)
 	if idx.Dim() != 1 {
 		fail(ErrShape, "index_select", "index_select(): Index is supposed to be a vector")

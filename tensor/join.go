@@ -6,6 +6,11 @@ func Cat(ts []*Tensor, dim int) *Tensor {
 		fail(ErrValue, "cat", "torch.cat(): expected a non-empty list of Tensors")
 	}
 	first := ts[0]
+	for i, t := range ts {
+		if t.Dim() == 0 {
+			fail(ErrShape, "cat", "zero-dimensional tensor (at position %d) cannot be concatenated", i)
+		}
+	}
 	dim = first.normDim("cat", dim)
 	dt := resultType(ts...)
 	shape := append([]int(nil), first.shape...)

@@ -23,6 +23,9 @@ func reducePrep(op string, t *Tensor, dims []int, keepdim bool) (src *Tensor, ou
 	}
 	for _, d := range dims {
 		d = t.normDim(op, d)
+		if t.Dim() == 0 {
+			continue // a 0-dim tensor reduces over dim 0 or -1 to itself, as in PyTorch
+		}
 		if red[d] {
 			fail(ErrValue, op, "dim %d appears multiple times in the list of dims", d)
 		}
@@ -233,7 +236,9 @@ func reducedMask(t *Tensor, dims []int) []bool {
 		}
 	}
 	for _, d := range dims {
-		red[t.normDim("reduce", d)] = true
+		if d = t.normDim("reduce", d); t.Dim() > 0 {
+			red[d] = true
+		}
 	}
 	return red
 }
@@ -320,6 +325,9 @@ func (t *Tensor) extremeDim(op, arg redOp, name string, dim int, keepdim bool) *
 			gname = "MinBackward0"
 		}
 		record(gname, out, []*Tensor{t}, []*Tensor{idx}, func(c *bctx, g *Tensor) []*Tensor {
+			if len(shape) == 0 {
+				return []*Tensor{g}
+			}
 			if !keepdim {
 				g = g.Unsqueeze(d)
 			}

@@ -138,7 +138,9 @@ func (t *Tensor) Squeeze(dims ...int) *Tensor {
 	}
 	for _, d := range dims {
 		d = t.normDim("squeeze", d)
-		drop[d] = t.shape[d] == 1
+		if t.Dim() > 0 {
+			drop[d] = t.shape[d] == 1
+		}
 	}
 	var shape, st []int
 	for i := range t.shape {
@@ -236,6 +238,9 @@ func (t *Tensor) Select(dim, i int) *Tensor {
 // SliceDim takes start:end:step along dim (a view), with Python's clamping of out-of-range
 // bounds; step must be positive.
 func (t *Tensor) SliceDim(dim, start, end, step int) *Tensor {
+	if t.Dim() == 0 {
+		fail(ErrIndex, "slice", "slice() cannot be applied to a 0-dim tensor.")
+	}
 	dim = t.normDim("slice", dim)
 	if step <= 0 {
 		fail(ErrValue, "slice", "slice step must be positive")
@@ -263,6 +268,9 @@ func clampIndex(i, n int) int {
 
 // Narrow returns length elements of dim from start (a view; torch.narrow).
 func (t *Tensor) Narrow(dim, start, length int) *Tensor {
+	if t.Dim() == 0 {
+		fail(ErrIndex, "narrow", "narrow() cannot be applied to a 0-dim tensor.")
+	}
 	dim = t.normDim("narrow", dim)
 	n := t.shape[dim]
 	if start < 0 {
