@@ -278,16 +278,22 @@ func (r *tensorRenderer) fetch() (plans []slicePlan, cols []int, err error) {
 		lastN = shape[nd-1]
 	}
 	maxCols, edgeCols := r.opts.MaxCols, r.opts.EdgeCols
-	if nd == 1 { // a vector is one row: give it a little more room
+	maxRows, edgeRows := r.opts.MaxRows, r.opts.EdgeRows
+	leadDims := max(nd-2, 0)
+	leads := r.leadIndices(shape[:leadDims])
+	switch {
+	case nd == 1: // a vector is one row: give it a little more room
 		maxCols, edgeCols = max(maxCols, 20), max(edgeCols, 8)
+	case len(leads) > 4: // many slices: smaller ones, so the whole view stays within a few thousand cells
+		maxCols, edgeCols = min(maxCols, 8), min(edgeCols, 3)
+		maxRows, edgeRows = min(maxRows, 8), min(edgeRows, 3)
 	}
 	cols = edges(lastN, maxCols, edgeCols)
 	rows := []int{0}
 	if nd >= 2 {
-		rows = edges(shape[nd-2], r.opts.MaxRows, r.opts.EdgeRows)
+		rows = edges(shape[nd-2], maxRows, edgeRows)
 	}
-	leadDims := max(nd-2, 0)
-	for _, lead := range r.leadIndices(shape[:leadDims]) {
+	for _, lead := range leads {
 		p := slicePlan{lead: lead, rows: rows}
 		if lead == nil && leadDims > 0 {
 			p.gap = true

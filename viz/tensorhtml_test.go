@@ -191,6 +191,27 @@ func TestComputeStats(t *testing.T) {
 	}
 }
 
+// TestTensorInfoHTMLSizeBound checks the view stays small however many slices a tensor has.
+func TestTensorInfoHTMLSizeBound(t *testing.T) {
+	tests := []struct {
+		shape []int
+		max   int // bytes
+	}{
+		{[]int{1000, 1000}, 40 << 10},
+		{[]int{10, 10, 100, 100}, 200 << 10},
+		{[]int{5, 5, 5, 5, 5, 5, 5, 5}, 200 << 10},
+		{[]int{1000000}, 10 << 10},
+	}
+	for _, tt := range tests {
+		in := TensorInfo{Shape: tt.shape, DType: "float32", Segment: func(_ []int, start, n int) []float64 {
+			return ramp(n, float64(start), 0.5)
+		}}
+		if n := len(TensorInfoHTML(in, HTMLOptions{})); n > tt.max {
+			t.Errorf("TensorInfoHTML(shape %v) is %d bytes, want at most %d", tt.shape, n, tt.max)
+		}
+	}
+}
+
 func BenchmarkTensorInfoHTML1000x1000(b *testing.B) {
 	shape := []int{1000, 1000}
 	values := ramp(1000*1000, -500000, 1)
