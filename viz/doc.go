@@ -9,15 +9,24 @@
 //     line, an edge-truncated grid with heatmap backgrounds and collapsible slices for more than two dims.
 //   - Graph is a plain computation-graph type (nodes of kind op, leaf, saved or output, and edges); its SVG, Text
 //     and DOT methods render it as a torchviz-style layered drawing, an indented op tree and Graphviz source.
+//   - BackwardGraph exports the autograd graph behind a *tensor.Tensor into a Graph.
 //   - Progress and LossCurve are live training views that publish HTML through a Sink at most ten times a
-//     second, and a final text summary when closed.
-//   - LinePlot, ScatterPlot and HeatmapPlot draw []float64 data through gonum.org/v1/plot as SVG or PNG.
+//     second, and a final text summary when closed. Without a Sink they show in the notebook through a
+//     display handle (display_data, then update_display_data).
+//   - LinePlot, LinePlotXY, ScatterPlot and HeatmapPlot (and their tensor forms) draw data through
+//     gonum.org/v1/plot into a Figure holding SVG or PNG.
+//
+// Every view offers itself to the display package: Graph and Figure through MIMEBundle (an image and its text
+// twin), Progress and LossCurve through HTML and String; Rich gives a tensor's bundle (text/plain and
+// text/html), which the runtime asks for before display.Bundle.
 //
 // # Styling
 //
-// HTML uses inline styles only (no <style> element, no classes), so it survives notebook sanitizers, and colours
-// refer to JupyterLab's CSS variables with fallbacks for the classic Notebook, so dark themes stay readable.
-// Heatmap backgrounds are translucent tints over the theme's own background for the same reason.
+// HTML uses inline styles only (no <style> element, no classes, no scripts). Colours follow JupyterLab's CSS
+// variables, each written after a plain fallback that JupyterLab's sanitizer keeps in untrusted notebooks and
+// that suits the classic Notebook; heatmap backgrounds are translucent tints over the theme's own background,
+// so dark themes stay readable. SVG goes out as image/svg+xml, or inside an <img>, never inline in HTML, which
+// the sanitizer would strip.
 //
 // # Concurrency
 //
