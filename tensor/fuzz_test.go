@@ -57,3 +57,41 @@ func FuzzViews(f *testing.F) {
 		}
 	})
 }
+
+// TestEveryOpEveryDType runs each op on each dtype (and 0-dim and empty shapes): results or
+// tensor errors, never runtime panics.
+func TestEveryOpEveryDType(t *testing.T) {
+	dts := []tensor.DType{tensor.Float32, tensor.Float64, tensor.Int64, tensor.Int32, tensor.Bool}
+	shapes := [][]int{{}, {3}, {2, 3}, {0, 3}}
+	ops := map[string]func(a, b *tensor.Tensor){
+		"Add": func(a, b *tensor.Tensor) { a.Add(b) }, "Sub": func(a, b *tensor.Tensor) { a.Sub(b) },
+		"Mul": func(a, b *tensor.Tensor) { a.Mul(b) }, "Div": func(a, b *tensor.Tensor) { a.Div(b) },
+		"Pow": func(a, b *tensor.Tensor) { a.Pow(b) }, "Maximum": func(a, b *tensor.Tensor) { a.Maximum(b) },
+		"Eq": func(a, b *tensor.Tensor) { a.Eq(b) }, "Where": func(a, b *tensor.Tensor) { tensor.Where(a.Gt(0), a, b) },
+		"Matmul": func(a, b *tensor.Tensor) { a.Matmul(b) }, "Neg": func(a, b *tensor.Tensor) { a.Neg() },
+		"Exp": func(a, b *tensor.Tensor) { a.Exp() }, "Abs": func(a, b *tensor.Tensor) { a.Abs() },
+		"ReLU": func(a, b *tensor.Tensor) { a.ReLU() }, "Clamp": func(a, b *tensor.Tensor) { a.Clamp(0, 1) },
+		"Sum": func(a, b *tensor.Tensor) { a.Sum() }, "Mean": func(a, b *tensor.Tensor) { a.Mean() },
+		"Max": func(a, b *tensor.Tensor) { a.Max() }, "ArgMin": func(a, b *tensor.Tensor) { a.ArgMin() },
+		"Var": func(a, b *tensor.Tensor) { a.Var() }, "Softmax": func(a, b *tensor.Tensor) { a.Softmax(-1) },
+		"SumDim": func(a, b *tensor.Tensor) { a.SumDim(-1, true) }, "StdDim": func(a, b *tensor.Tensor) { a.StdDim(0, false) },
+		"MaxDim": func(a, b *tensor.Tensor) { a.MaxDim(-1, false) }, "String": func(a, b *tensor.Tensor) { _ = a.String() },
+		"Add_": func(a, b *tensor.Tensor) { a.Clone().Add_(b) }, "Copy_": func(a, b *tensor.Tensor) { a.Clone().Copy_(b) },
+		"Backward": func(a, b *tensor.Tensor) { a.SetRequiresGrad(true).Mul(b).Sum().Backward() },
+		"Float64s": func(a, b *tensor.Tensor) { a.Float64s(); a.Bools(); a.Int64s() },
+		"Cat":      func(a, b *tensor.Tensor) { tensor.Cat([]*tensor.Tensor{a, b}, 0) },
+		"Dense":    func(a, b *tensor.Tensor) { a.Dense() },
+	}
+	for name, op := range ops {
+		for _, da := range dts {
+			for _, db := range dts {
+				for _, sa := range shapes {
+					for _, sb := range shapes {
+						a, b := tensor.Ones(sa, da), tensor.Ones(sb, db)
+						noCrash(t, fmt.Sprintf("%s(%v %v, %v %v)", name, da, sa, db, sb), func() { op(a, b) })
+					}
+				}
+			}
+		}
+	}
+}

@@ -68,13 +68,16 @@ func reducePrep(op string, t *Tensor, dims []int, keepdim bool) (src *Tensor, ou
 // reduce computes op over dims (nil: all) without autograd. Sums of integers give Int64,
 // arg-reductions Int64, the rest t's dtype.
 func reduce(op redOp, name string, t *Tensor, dims []int, keepdim bool) *Tensor {
+	if out := sumLeading(op, t, dims, keepdim); out != nil {
+		return out
+	}
 	src, outer, m, shape, _ := reducePrep(name, t, dims, keepdim)
 	dt := src.dtype()
 	if dt == Bool || dt == Int32 {
 		if op == rSum {
 			src, dt = src.castTo(Int64), Int64
 		} else if dt == Bool {
-			src = src.castTo(Int32)
+			src, dt = src.castTo(Int32), Int32
 		}
 	}
 	if m == 0 && op != rSum {
@@ -454,4 +457,58 @@ func (t *Tensor) LogSoftmax(dim int) *Tensor {
 		})
 	}
 	return out
+}
+
+// sumLeading sums a contiguous float tensor over leading dims (a bias gradient's shape) by
+// adding whole rows, avoiding the transposed copy the general path makes. It returns nil when
+// the case does not apply.
+func sumLeading(op redOp, t *Tensor, dims []int, keepdim bool) *Tensor {
+	if op != rSum || !t.dtype().IsFloat() || !t.IsContiguous() || t.Dim() < 2 || len(dims) == 0 {
+		return nil
+	}
+	red := reducedMask(t, dims)
+	p := 0
+	for p < len(red) && red[p] {
+		p++
+	}
+	for _, r := range red[p:] {
+		if r {
+			return nil
+		}
+	}
+	if p == 0 || p == len(red) {
+		return nil
+	}
+	rows, inner := numelOf(t.shape[:p]), numelOf(t.shape[p:])
+	var shape []int
+	if keepdim {
+		for range p {
+			shape = append(shape, 1)
+		}
+	}
+	shape = append(shape, t.shape[p:]...)
+	out := empty(t.dtype(), shape, false)
+	if t.dtype() == Float32 {
+		sumRows(cpuData[float32](out), flat[float32](t), rows, inner)
+	} else {
+		sumRows(cpuData[float64](out), flat[float64](t), rows, inner)
+	}
+	runtime.KeepAlive(t)
+	return out
+}
+
+// sumRows writes the column sums of a rows×inner row-major matrix, accumulating in float64.
+func sumRows[T float](dst, src []T, rows, inner int) {
+	parallelRows(inner, rows, func(lo, hi int) {
+		acc := make([]float64, hi-lo)
+		for r := 0; r < rows; r++ {
+			row := src[r*inner+lo : r*inner+hi]
+			for j, v := range row {
+				acc[j] += float64(v)
+			}
+		}
+		for j, a := range acc {
+			dst[lo+j] = T(a)
+		}
+	})
 }
