@@ -60,7 +60,7 @@ func active() impl {
 	return chosen.impl
 }
 
-// choose walks the fallback chain OpenBLAS → native AVX-512 kernels → gonum, honouring a forced
+// choose walks the fallback chain OpenBLAS → native AVX-512/AVX2 kernels → gonum, honouring a forced
 // choice, and describes the outcome with the reason each skipped backend gave.
 func choose(force string) (impl, string) {
 	var skipped []string
@@ -76,11 +76,12 @@ func choose(force string) (impl, string) {
 		if f == "native" {
 			skipped = append(skipped, fmt.Sprintf("forced by %s=%s", EnvBackend, force))
 		}
-		if err := nativeAvailable(); err != nil {
+		ni, err := nativeBest()
+		if err != nil {
 			skipped = append(skipped, fmt.Sprintf("native kernels skipped: %v", err))
 			break
 		}
-		return nativeImpl{}, "native (Go with AVX-512 microkernels; " + strings.Join(skipped, "; ") + ")"
+		return ni, "native (Go with " + ni.isa + " microkernels; " + strings.Join(skipped, "; ") + ")"
 	case "gonum":
 		skipped = append(skipped, fmt.Sprintf("forced by %s=%s", EnvBackend, force))
 	default:

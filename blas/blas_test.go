@@ -27,10 +27,11 @@ var (
 func backends(t testing.TB) []backend {
 	openOnce.Do(func() { openImpl, openErr = loadOpenBLAS() })
 	bs := []backend{{"gonum", gonumImpl{}}}
-	if err := nativeAvailable(); err != nil {
+	if _, err := nativeBest(); err != nil {
 		t.Logf("native kernels not tested: %v", err)
-	} else {
-		bs = append(bs, backend{"native", nativeImpl{}})
+	}
+	for _, ni := range nativeVariants() {
+		bs = append(bs, backend{"native-" + ni.isa, ni})
 	}
 	if openErr != nil {
 		t.Logf("openblas not tested: %v", openErr)
@@ -254,7 +255,7 @@ func TestChoose(t *testing.T) {
 		{"GONUM", "gonum (pure Go", "forced by GOTENSOR_BLAS=GONUM"},
 		{"mkl", "gonum (pure Go", `GOTENSOR_BLAS="mkl" is not one of`},
 	}
-	if nativeAvailable() == nil {
+	if _, err := nativeBest(); err == nil {
 		impl, desc := choose("native")
 		if _, ok := impl.(nativeImpl); !ok || !strings.Contains(desc, "forced by GOTENSOR_BLAS=native") {
 			t.Errorf("choose(native) = %T, %q; want native, forced", impl, desc)

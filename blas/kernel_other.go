@@ -8,11 +8,8 @@ import (
 )
 
 // Only amd64 has microkernels; elsewhere the native backend is never chosen.
-var (
-	sgemmKernel kernelFunc[float32]
-	dgemmKernel kernelFunc[float64]
-)
+func nativeVariants() []nativeImpl { return nil }
 
-func nativeAvailable() error {
-	return fmt.Errorf("no native kernels for %s", runtime.GOARCH)
+func nativeBest() (nativeImpl, error) {
+	return nativeImpl{}, fmt.Errorf("no native kernels for %s", runtime.GOARCH)
 }

@@ -7,17 +7,21 @@ import (
 
 // nativeImpl is gotensor's own GEMM, used when OpenBLAS cannot be loaded: the BLIS scheme
 // (pack panels of A and B so that a microkernel streams them from cache, block for L1/L2,
-// split the columns of C over GOMAXPROCS goroutines) written in Go around AVX-512 microkernels
-// in assembly (kernel_amd64.s). gonum's BLAS, the next fallback, keeps its inner loop in SSE2,
-// a quarter of this CPU's vector width; these kernels measured several times faster here.
-type nativeImpl struct{}
+// split the columns of C over GOMAXPROCS goroutines) written in Go around AVX-512 or AVX2
+// microkernels in assembly (kernel_amd64.s). gonum's BLAS, the next fallback, keeps its inner
+// loop in SSE2, a quarter of an AVX-512 CPU's vector width; these kernels measured several
+// times faster here.
+type nativeImpl struct {
+	isa string // "AVX-512" or "AVX2"
+	s   shape[float32]
+	d   shape[float64]
+}
 
 var _ impl = nativeImpl{}
 
-// Block sizes: a kc×nr panel of B (32 KiB) stays in L1 while mr×kc panels of A stream from an
-// mc×kc block kept in L2; mc is a multiple of mr.
+// Block sizes shared by every kernel: a kc×nr panel of B (16–32 KiB) stays in L1 while mr×kc
+// panels of A stream from an mc×kc block kept in L2.
 const (
-	mr = 12
 	kc = 256
 	nc = 2048
 )
@@ -26,30 +30,26 @@ const (
 // one column of mr values per step) and Bp (k×nr, one row of nr values per step).
 type kernelFunc[T float32 | float64] func(k int, a, b, c *T, ldc int, alpha T)
 
-// shape holds what differs between float32 and float64.
+// shape is one microkernel with its tile (mr×nr) and A-block height mc, a multiple of mr.
 type shape[T float32 | float64] struct {
-	nr, mc int
-	kern   kernelFunc[T]
-	pool   *sync.Pool // of *[]T scratch
+	mr, nr, mc int
+	kern       kernelFunc[T]
 }
 
-var (
-	poolF32, poolF64 sync.Pool
-	sShape           = shape[float32]{nr: 32, mc: 240, kern: sgemmKernel, pool: &poolF32}
-	dShape           = shape[float64]{nr: 16, mc: 120, kern: dgemmKernel, pool: &poolF64}
-)
+// Scratch for packed panels, per element type.
+var poolF32, poolF64 sync.Pool
 
-func (nativeImpl) sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	gemm(sShape, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+func (ni nativeImpl) sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	gemm(ni.s, &poolF32, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-func (nativeImpl) dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
-	gemm(dShape, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+func (ni nativeImpl) dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	gemm(ni.d, &poolF64, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // gemm scales C by beta, then splits the product over goroutines by stripes of columns (or of
 // rows, when C is narrow) and runs gemmSerial on each.
-func gemm[T float32 | float64](s shape[T], transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+func gemm[T float32 | float64](s shape[T], pool *sync.Pool, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	for i := 0; i < m; i++ {
 		row := c[i*ldc : i*ldc+n]
 		switch beta {
@@ -72,11 +72,11 @@ func gemm[T float32 | float64](s shape[T], transA, transB bool, m, n, k int, alp
 	byCols := n >= m || n >= workers*2*s.nr
 	unit, extent := s.nr, n
 	if !byCols {
-		unit, extent = mr, m
+		unit, extent = s.mr, m
 	}
 	workers = min(workers, (extent+unit-1)/unit)
 	if workers <= 1 {
-		gemmSerial(s, transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc)
+		gemmSerial(s, pool, transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc)
 		return
 	}
 	per := ((extent+workers-1)/workers + unit - 1) / unit * unit
@@ -91,13 +91,13 @@ func gemm[T float32 | float64](s shape[T], transA, transB bool, m, n, k int, alp
 				if transB {
 					bOff = lo * ldb
 				}
-				gemmSerial(s, transA, transB, m, hi-lo, k, alpha, a, lda, b[bOff:], ldb, c[lo:], ldc)
+				gemmSerial(s, pool, transA, transB, m, hi-lo, k, alpha, a, lda, b[bOff:], ldb, c[lo:], ldc)
 			} else {
 				aOff := lo * lda // A(lo, p) is a[lo*lda+p], or a[p*lda+lo] when transposed
 				if transA {
 					aOff = lo
 				}
-				gemmSerial(s, transA, transB, hi-lo, n, k, alpha, a[aOff:], lda, b, ldb, c[lo*ldc:], ldc)
+				gemmSerial(s, pool, transA, transB, hi-lo, n, k, alpha, a[aOff:], lda, b, ldb, c[lo*ldc:], ldc)
 			}
 		}()
 	}
@@ -105,11 +105,11 @@ func gemm[T float32 | float64](s shape[T], transA, transB bool, m, n, k int, alp
 }
 
 // gemmSerial adds alpha·op(A)·op(B) to C on the calling goroutine.
-func gemmSerial[T float32 | float64](s shape[T], transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, c []T, ldc int) {
-	nr := s.nr
+func gemmSerial[T float32 | float64](s shape[T], pool *sync.Pool, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, c []T, ldc int) {
+	mr, nr := s.mr, s.nr
 	kMax, nMax, mMax := min(k, kc), roundUp(min(n, nc), nr), roundUp(min(m, s.mc), mr)
-	scratch := getScratch[T](s.pool, kMax*(nMax+mMax)+mr*nr)
-	defer s.pool.Put(scratch)
+	scratch := getScratch[T](pool, kMax*(nMax+mMax)+mr*nr)
+	defer pool.Put(scratch)
 	bufB, bufA, tile := (*scratch)[:kMax*nMax], (*scratch)[kMax*nMax:kMax*(nMax+mMax)], (*scratch)[kMax*(nMax+mMax):]
 	for jc := 0; jc < n; jc += nc {
 		nb := min(nc, n-jc)
@@ -118,7 +118,7 @@ func gemmSerial[T float32 | float64](s shape[T], transA, transB bool, m, n, k in
 			packB(bufB, nr, b, ldb, transB, pc, kb, jc, nb)
 			for ic := 0; ic < m; ic += s.mc {
 				mb := min(s.mc, m-ic)
-				packA(bufA, a, lda, transA, ic, mb, pc, kb)
+				packA(bufA, mr, a, lda, transA, ic, mb, pc, kb)
 				for jr := 0; jr < nb; jr += nr {
 					bp := &bufB[jr*kb]
 					for ir := 0; ir < mb; ir += mr {
@@ -145,7 +145,7 @@ func gemmSerial[T float32 | float64](s shape[T], transA, transB bool, m, n, k in
 
 // packA copies op(A)[i0:i0+mb, p0:p0+kb] into dst as panels of mr rows, each stored one column
 // (mr values) per step of p, the last panel padded with zeros.
-func packA[T float32 | float64](dst, a []T, lda int, trans bool, i0, mb, p0, kb int) {
+func packA[T float32 | float64](dst []T, mr int, a []T, lda int, trans bool, i0, mb, p0, kb int) {
 	for ir := 0; ir < mb; ir += mr {
 		panel := dst[ir*kb : ir*kb+mr*kb]
 		rows := min(mr, mb-ir)
