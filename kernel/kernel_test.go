@@ -347,6 +347,20 @@ func TestBadConnectionsAreClosed(t *testing.T) {
 			binary.BigEndian.PutUint64(hdr[1:], 1<<62)
 			return append(b, hdr...)
 		}},
+		{"READY with a truncated property", func() []byte {
+			body := append([]byte{5}, "READY"...)
+			body = append(body, 11)
+			body = append(body, "Socket-Type"...)
+			return append(zmtpGreeting(), append([]byte{0x04, byte(len(body))}, body...)...)
+		}},
+		{"READY with a property name past the end", func() []byte {
+			body := append([]byte{5}, "READY"...)
+			body = append(body, 200, 'x')
+			return append(zmtpGreeting(), append([]byte{0x04, byte(len(body))}, body...)...)
+		}},
+		{"command with a bad name length", func() []byte {
+			return append(zmtpGreeting(), 0x04, 2, 250, 'R')
+		}},
 		{"garbage greeting", func() []byte { return []byte(strings.Repeat("\xff garbage ", 20)) }},
 		{"half greeting then silence", func() []byte { return zmtpGreeting()[:20] }},
 		{"connect and stay silent", func() []byte { return nil }},
@@ -369,7 +383,7 @@ func TestBadConnectionsAreClosed(t *testing.T) {
 	if c := content(reply); c["status"] != "ok" {
 		t.Errorf("new client after bad input: reply %v", c)
 	}
-	for _, want := range []string{"exceeds the message size limit", "handshake not finished"} {
+	for _, want := range []string{"exceeds the message size limit", "handshake not finished", "malformed ZMTP command"} {
 		if !strings.Contains(lg.String(), want) {
 			t.Errorf("log lacks %q:\n%s", want, lg.String())
 		}

@@ -41,9 +41,10 @@ const (
 )
 
 var (
-	guardSeq     atomic.Int64 // numbers the transports registered so far
-	errTooLarge  = errors.New("frame exceeds the message size limit")
-	errHandshake = errors.New("ZMTP handshake not finished in time")
+	guardSeq      atomic.Int64 // numbers the transports registered so far
+	errTooLarge   = errors.New("frame exceeds the message size limit")
+	errHandshake  = errors.New("ZMTP handshake not finished in time")
+	errBadCommand = errors.New("malformed ZMTP command")
 )
 
 // guardConfig is what one kernel's guarded transports enforce.
@@ -187,8 +188,12 @@ type guardConn struct {
 }
 
 const (
-	readBuffer = 64 << 10
-	maxHeldOut = 1 << 20 // write out a message's bytes early beyond this
+	flagMore    = 0x01
+	flagLong    = 0x02
+	flagCommand = 0x04
+	maxCommand  = 16 << 10 // ZMTP commands are small; READY is tens of bytes
+	readBuffer  = 64 << 10
+	maxHeldOut  = 1 << 20 // write out a message's bytes early beyond this
 )
 
 func newGuardConn(c net.Conn, cfg guardConfig, pending []byte) *guardConn {
@@ -209,14 +214,11 @@ func (c *guardConn) Read(p []byte) (int, error) {
 			_ = c.Conn.SetReadDeadline(time.Now().Add(c.handshake))
 		}
 	}
-	if c.rpos == len(c.rbuf) {
-		n, err := c.Conn.Read(c.rbuf[:cap(c.rbuf)])
-		c.rbuf, c.rpos = c.rbuf[:n], 0
-		if n == 0 && err != nil {
-			var ne net.Error
-			if !c.in.commandSeen && errors.As(err, &ne) && ne.Timeout() {
-				return 0, c.fail(errHandshake)
-			}
+	if err := c.ensure(1); err != nil {
+		return 0, err
+	}
+	if c.in.atFrameStart() && c.rbuf[c.rpos]&flagCommand != 0 {
+		if err := c.checkCommand(); err != nil {
 			return 0, err
 		}
 	}
@@ -230,6 +232,81 @@ func (c *guardConn) Read(p []byte) (int, error) {
 		_ = c.Conn.SetReadDeadline(time.Time{})
 	}
 	return n, nil
+}
+
+// ensure reads until at least n bytes (n <= readBuffer) wait in rbuf.
+func (c *guardConn) ensure(n int) error {
+	for len(c.rbuf)-c.rpos < n {
+		if c.rpos > 0 {
+			k := copy(c.rbuf[:cap(c.rbuf)], c.rbuf[c.rpos:])
+			c.rbuf, c.rpos = c.rbuf[:k], 0
+		}
+		m, err := c.Conn.Read(c.rbuf[len(c.rbuf):cap(c.rbuf)])
+		c.rbuf = c.rbuf[:len(c.rbuf)+m]
+		if m == 0 && err != nil {
+			var ne net.Error
+			if !c.in.commandSeen && errors.As(err, &ne) && ne.Timeout() {
+				return c.fail(errHandshake)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// checkCommand reads a whole command frame before zmq4 sees any of it and
+// refuses one that zmq4 v0.17.0 would crash on: its metadata parser
+// (Property.Write) slices past the end of a READY command whose property
+// lengths overrun the body, a panic in zmq4's accept goroutine that would
+// end the kernel.
+func (c *guardConn) checkCommand() error {
+	if err := c.ensure(2); err != nil {
+		return err
+	}
+	hdr, size := 2, uint64(c.rbuf[c.rpos+1])
+	if c.rbuf[c.rpos]&flagLong != 0 {
+		hdr = 9
+		if err := c.ensure(hdr); err != nil {
+			return err
+		}
+		size = binary.BigEndian.Uint64(c.rbuf[c.rpos+1 : c.rpos+9])
+	}
+	if size > maxCommand {
+		return c.fail(fmt.Errorf("%w: command of %d bytes", errBadCommand, size))
+	}
+	if err := c.ensure(hdr + int(size)); err != nil {
+		return err
+	}
+	if err := validCommand(c.rbuf[c.rpos+hdr : c.rpos+hdr+int(size)]); err != nil {
+		return c.fail(err)
+	}
+	return nil
+}
+
+// validCommand checks a ZMTP command body: a name length and name, and for
+// READY a list of properties (name length, name, 4-byte value length, value)
+// that fits the body exactly.
+func validCommand(b []byte) error {
+	if len(b) == 0 || 1+int(b[0]) > len(b) {
+		return fmt.Errorf("%w: bad name", errBadCommand)
+	}
+	name, body := string(b[1:1+int(b[0])]), b[1+int(b[0]):]
+	if name != "READY" {
+		return nil
+	}
+	for len(body) > 0 {
+		klen := int(body[0])
+		if 1+klen+4 > len(body) {
+			return fmt.Errorf("%w: READY property name overruns the command", errBadCommand)
+		}
+		vlen := binary.BigEndian.Uint32(body[1+klen : 1+klen+4])
+		body = body[1+klen+4:]
+		if uint64(vlen) > uint64(len(body)) {
+			return fmt.Errorf("%w: READY property value overruns the command", errBadCommand)
+		}
+		body = body[vlen:]
+	}
+	return nil
 }
 
 func (c *guardConn) fail(reason error) error {
@@ -327,15 +404,18 @@ func (f *framer) scan(b []byte) error {
 	return nil
 }
 
+// atFrameStart reports whether the next byte is the flag of a new frame.
+func (f *framer) atFrameStart() bool { return f.greeting == 0 && f.hdrLen == 0 && f.body == 0 }
+
 // frameDone resets the header state after a frame's body.
 func (f *framer) frameDone() {
 	flag := f.hdr[0]
 	f.hdrLen = 0
-	if flag&0x01 == 0 || flag&0x04 != 0 { // last frame of a message, or a command
+	if flag&flagMore == 0 { // last frame of a message (commands never have more)
 		f.msgSize = 0
 		f.boundary = true
 	}
-	if flag&0x04 != 0 {
+	if flag&flagCommand != 0 {
 		f.commandSeen = true
 	}
 }
