@@ -39,6 +39,12 @@
 // gradients. Grad mode (SetGradEnabled) is process-wide, not per goroutine; the backward pass
 // itself never depends on it, so backward of separate graphs may run from separate goroutines.
 //
+// # Performance
+//
+// Elementwise kernels, reductions and strided copies split large work across all cores. Result
+// buffers of 64Ki elements or more are allocated without zeroing, since every kernel writes each
+// element; matrix products go to package blas (OpenBLAS when installed, else gonum; see Backend).
+//
 // # Devices
 //
 // Storage is dispatched per device. The CPU is always present; To("cuda") asks package gpu and

@@ -32,7 +32,12 @@ type savedTensor struct {
 func (n *Node) Name() string { return n.name }
 
 // String returns the name, so a node prints like "<PowBackward0>".
-func (n *Node) String() string { return "<" + n.name + ">" }
+func (n *Node) String() string {
+	if n == nil {
+		return "None"
+	}
+	return "<" + n.name + ">"
+}
 
 // Next returns the nodes feeding this one, one per input in argument order; an entry is nil
 // where that input does not require grad (PyTorch's next_functions).
