@@ -11,10 +11,13 @@ import (
 // This file adapts *tensor.Tensor to the plain renderers. viz imports tensor, never the other way round: the
 // runtime (or autograd) calls these functions when it displays a tensor or a graph.
 
-// TensorInfoOf describes t for TensorInfoHTML. Values are read through views (Index, then Narrow on the last
-// dim) of a detached t, so only the shown values leave the device. Stats are computed from all values on the
-// host for a CPU tensor; for another device from reductions on the device (Min, Max, Mean, Std, and NaN/Inf
-// counts from comparisons), left out if those fail.
+// TensorInfoOf describes t for TensorInfoHTML. A CPU tensor's values are read through views (Index, then Narrow
+// on the last dim) of a detached t. A tensor on another device is first cut down on the device to the edges
+// the default view can show (Narrow and Cat along each long dim), and that small tensor is copied to the host
+// once; so only about what is shown leaves the device (a view with larger HTMLOptions than the defaults then
+// reports the values as unavailable). Stats come from all values on the host for a CPU tensor; for another
+// device from reductions on the device (Min, Max, Mean, Std, and NaN/Inf counts from comparisons), left out if
+// those fail.
 func TensorInfoOf(t *tensor.Tensor) TensorInfo {
 	d := t.Detach()
 	info := TensorInfo{
@@ -38,10 +41,91 @@ func TensorInfoOf(t *tensor.Tensor) TensorInfo {
 		}
 		return v.Float64s()
 	}
+	if d.Device().Type != "cpu" || gatherOnCPU {
+		if seg, ok := gatheredSegment(d); ok {
+			info.Segment = seg
+		}
+	}
 	if t.Numel() > 1 {
 		info.Stats = tensorStats(d)
 	}
 	return info
+}
+
+// gatherOnCPU makes TensorInfoOf take the device path for CPU tensors too, so tests can check it without a GPU.
+var gatherOnCPU = false
+
+// Edges kept per dim by gatheredSegment: enough for the default HTMLOptions (which show at most 20 values of
+// the last two dims whole, else 8 from each end; of a leading dim 6 whole, else 3 from each end).
+const (
+	gatherEdgeInner = 10
+	gatherEdgeLead  = 3
+	gatherMaxValues = 1 << 20
+)
+
+// gatheredSegment cuts d down on its device to the first and last few entries of every long dim, copies that
+// to the host in one transfer, and returns a Segment reading from the copy. ok is false when the device could
+// not do it or the cut-down tensor would still be large; the caller then reads through views.
+func gatheredSegment(d *tensor.Tensor) (seg func(index []int, start, n int) []float64, ok bool) {
+	shape := []int(d.Shape())
+	nd := len(shape)
+	keep := make([]int, nd) // entries kept from each end of a cut dim; 0 when the dim is kept whole
+	small := make([]int, nd)
+	total := 1
+	for i, n := range shape {
+		k := gatherEdgeLead
+		if i >= nd-2 {
+			k = gatherEdgeInner
+		}
+		small[i] = n
+		if n > 2*k {
+			keep[i], small[i] = k, 2*k
+		}
+		total *= small[i]
+	}
+	if total > gatherMaxValues {
+		return nil, false
+	}
+	var host []float64
+	err := tensor.Maybe(func() {
+		g := d
+		for i, k := range keep {
+			if k > 0 {
+				g = tensor.Cat([]*tensor.Tensor{g.Narrow(i, 0, k), g.Narrow(i, shape[i]-k, k)}, i)
+			}
+		}
+		host = g.Float64s()
+	})
+	if err != nil || len(host) != total {
+		return nil, false
+	}
+	// at maps an index of d to the cut-down copy; it panics for an entry that was not copied.
+	at := func(dim, i int) int {
+		k := keep[dim]
+		switch {
+		case k == 0 || i < k:
+			return i
+		case i >= shape[dim]-k:
+			return i - (shape[dim] - 2*k)
+		}
+		panic(fmt.Sprintf("entry %d of dim %d was not copied from the device", i, dim))
+	}
+	return func(index []int, start, n int) []float64 {
+		off := 0
+		for i, x := range index {
+			off = off*small[i] + at(i, x)
+		}
+		if nd == 0 {
+			return host[:1]
+		}
+		last := nd - 1
+		off *= small[last]
+		a, b := at(last, start), at(last, start+n-1)
+		if b-a != n-1 {
+			panic(fmt.Sprintf("values %d..%d of the last dim span a cut", start, start+n-1))
+		}
+		return host[off+a : off+b+1]
+	}, true
 }
 
 // tensorStats summarises d, or returns nil when it cannot.

@@ -53,6 +53,37 @@ func TestTensorHTMLSlicedView(t *testing.T) {
 	}
 }
 
+// TestTensorHTMLDevicePath renders through the device path (cut down with Narrow and Cat, one copy) on the CPU
+// and checks it matches reading through views.
+func TestTensorHTMLDevicePath(t *testing.T) {
+	tests := []struct {
+		name string
+		t    *tensor.Tensor
+	}{
+		{"scalar", tensor.New(3.5)},
+		{"short vector", tensor.Arange(20, tensor.Float64)},
+		{"long vector", tensor.Arange(1000, tensor.Float64)},
+		{"matrix", tensor.Arange(1000000, tensor.Float32).Reshape(1000, 1000)},
+		{"thin matrix", tensor.Arange(2100, tensor.Float32).Reshape(21, 100)},
+		{"3-D", tensor.Arange(7*30*25, tensor.Float64).Reshape(7, 30, 25)},
+		{"4-D", tensor.Arange(8*2*21*5, tensor.Float64).Reshape(8, 2, 21, 5)},
+		{"transposed view", tensor.Arange(600, tensor.Float64).Reshape(20, 30).T()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want := TensorHTML(tt.t)
+			gatherOnCPU = true
+			defer func() { gatherOnCPU = false }()
+			if _, ok := gatheredSegment(tt.t); !ok {
+				t.Fatalf("gatheredSegment(%v) failed", tt.t.Shape())
+			}
+			if got := TensorHTML(tt.t); got != want {
+				t.Errorf("TensorHTML(%v) through the device path differs from reading views:\n%s\nwant\n%s", tt.t.Shape(), got, want)
+			}
+		})
+	}
+}
+
 func TestTensorBundle(t *testing.T) {
 	x := tensor.New([]float64{1, 2})
 	b := TensorBundle(x)
