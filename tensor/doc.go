@@ -36,8 +36,9 @@
 // backward rule, like PyTorch's grad_fn. Backward walks the graph in an iterative topological
 // order, accumulating gradients into leaves with +=. Every op's backward rule sits next to its
 // forward code and is itself written with differentiable ops, so CreateGraph gives higher-order
-// gradients. Grad mode (SetGradEnabled) is process-wide, not per goroutine; the backward pass
-// itself never depends on it, so backward of separate graphs may run from separate goroutines.
+// gradients. Grad mode (SetGradEnabled) is process-wide, not per goroutine; a backward pass
+// without CreateGraph does not depend on it, so backward of separate graphs may run from
+// separate goroutines.
 //
 // # Performance
 //

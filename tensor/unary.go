@@ -63,6 +63,16 @@ func unaryRun[T number](op unOp, out, src *Tensor, lo, hi float64) {
 }
 
 func unaryRow[T number](op unOp, dst, src []T, lo, hi float64) {
+	if d, ok := any(dst).([]float32); ok {
+		switch op {
+		case uExp:
+			expRowF32(d, any(src).([]float32))
+			return
+		case uSigmoid:
+			sigmoidRowF32(d, any(src).([]float32))
+			return
+		}
+	}
 	switch op {
 	case uNeg:
 		for i, v := range src {
