@@ -12,8 +12,10 @@
 //
 // tensor/ stores CUDA tensors in a *Buffer and needs only five things: Alloc, Release (free),
 // CopyIn, CopyOut and Launch of a *Kernel. Embedded PTX kernels (elementwise add and multiply and
-// a sum reduction over float32, generated from ptx/kernels.ll) are reached with AddF32, MulF32 and
-// SumF32. Driver failures are returned as errors carrying the driver's own error name and text;
+// a sum reduction over float32, a one-thread-per-element GEMM, generated from ptx/kernels.ll) are
+// reached with AddF32, MulF32, SumF32, and Sgemm/Dgemm, which prefer cuBLAS (libcublas.so.13, .12
+// or .11, opened the same way; GOTENSOR_LIBCUBLAS names another file, GOTENSOR_CUBLAS=off skips
+// it) and fall back to the PTX GEMM; GemmBackend says which. Driver failures are returned as errors carrying the driver's own error name and text;
 // out-of-memory is an error wrapping ErrOutOfMemory, never a crash.
 //
 // # Threads
