@@ -6,7 +6,7 @@ spec and checks the behaviour. The kernel is started through its installed kerne
 
 import jupyter_kernel_test
 
-from conftest import ensure_installed
+from kernel_helpers import ensure_installed
 
 
 class GotensorKernelTests(jupyter_kernel_test.KernelTests):

@@ -13,7 +13,7 @@ import time
 import pytest
 from jupyter_client.session import Session
 
-from conftest import (TIMEOUT, collect_iopub, control_reply, execute, shell_reply, start, stop,
+from kernel_helpers import (TIMEOUT, collect_iopub, control_reply, execute, shell_reply, start, stop,
                       stream_text)
 
 
