@@ -34,7 +34,7 @@ func (n *Node) Name() string { return n.name }
 // String returns the name, so a node prints like "<PowBackward0>".
 func (n *Node) String() string {
 	if n == nil {
-		return "None"
+		return "<nil>"
 	}
 	return "<" + n.name + ">"
 }
