@@ -1,5 +1,5 @@
 // Item 7 of issue 8: JupyterLab's server cannot be installed here, so the outputs of a real classic-Notebook run
-// (saved by notebook.test.mjs, or the copy in testdata/) are rendered by JupyterLab's own renderers
+// (saved by notebook.test.mjs, which runs just before this file, or else the copy in testdata/) are rendered by JupyterLab's own renderers
 // (@jupyterlab/rendermime, bundled with esbuild) in headless Chromium, trusted and untrusted. The test checks
 // that JupyterLab picks a sensible MIME type in each case and that its HTML sanitizer keeps what the display
 // needs: the table and its colours, the progress bar's fill, the loss curve image; SVG is shown when trusted
