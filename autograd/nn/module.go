@@ -169,12 +169,27 @@ func (s *Sequential) Parameters() []*tensor.Tensor {
 	return ps
 }
 
+// describe names a layer: its String method, else its type and parameter count. A Module
+// defined in a notebook cell reaches compiled code inside an interpreter wrapper type (named
+// with a leading underscore) whose String is lost, so it reads "Module(...)".
+func describe(m Module) string {
+	if s, ok := m.(fmt.Stringer); ok {
+		return s.String()
+	}
+	name := fmt.Sprintf("%T", m)
+	name = strings.TrimLeft(name[strings.LastIndex(name, ".")+1:], "*")
+	if strings.HasPrefix(name, "_") || name == "" {
+		name = "Module"
+	}
+	return fmt.Sprintf("%s(parameters=%d)", name, NumParameters(m))
+}
+
 // String prints the layers as PyTorch does, one per line with its index.
 func (s *Sequential) String() string {
 	var b strings.Builder
 	b.WriteString("Sequential(\n")
 	for i, l := range s.Layers {
-		inner := strings.ReplaceAll(fmt.Sprint(l), "\n", "\n  ")
+		inner := strings.ReplaceAll(describe(l), "\n", "\n  ")
 		fmt.Fprintf(&b, "  (%d): %s\n", i, inner)
 	}
 	b.WriteString(")")
