@@ -50,6 +50,7 @@ type ExecError struct {
 	Traceback []string
 }
 
+// Error returns "Name: Value".
 func (e *ExecError) Error() string { return e.Name + ": " + e.Value }
 
 // ErrStdinNotAllowed is returned by Output.Input when the execute request had
