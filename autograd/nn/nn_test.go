@@ -213,3 +213,20 @@ func TestTrainTwoSpirals(t *testing.T) {
 		t.Errorf("MLP on two spirals with SGD+momentum: train accuracy %.3f, want ≥ 0.95", sgdTrain)
 	}
 }
+
+// scale is a Module without a String method, as a user might write.
+type scale struct{ w *tensor.Tensor }
+
+func (s scale) Forward(x *tensor.Tensor) *tensor.Tensor { return x.Mul(s.w) }
+func (s scale) Parameters() []*tensor.Tensor            { return []*tensor.Tensor{s.w} }
+
+func TestSequentialCustomModule(t *testing.T) {
+	m := nn.NewSequential([]nn.Module{scale{tensor.Ones(3, tensor.RequiresGrad())}, nn.ReLU{}})
+	if got, want := m.String(), "Sequential(\n  (0): scale(parameters=3)\n  (1): ReLU()\n)"; got != want {
+		t.Errorf("Sequential with a custom module prints\n%s\nwant\n%s", got, want)
+	}
+	m.Forward(tensor.New([]float64{-1, 2, 3})).Sum().Backward()
+	if got := m.Parameters()[0].Grad().Float64s(); got[0] != 0 || got[1] != 2 || got[2] != 3 {
+		t.Errorf("custom module parameter grad = %v, want [0 2 3]", got)
+	}
+}
