@@ -92,6 +92,17 @@ case("abs_int", "abs", [ints(5)], torch.abs)
 case("clamp", "clamp", [rnd(3, 4)], lambda a: a.clamp(-0.5, 0.7), {"lo": -0.5, "hi": 0.7})
 case("where", "where", [rnd(3, 4), rnd(3, 4), rnd(4)], lambda c, a, b: torch.where(c > 0, a, b))
 
+# PyTorch's subgradient choices at kinks and ties.
+kinks = torch.tensor([-1.0, 0.0, 0.5, 1.0, 2.0])
+case("relu_at_0", "relu", [kinks], torch.relu)
+case("abs_at_0", "abs", [kinks], torch.abs)
+case("clamp_at_bounds", "clamp", [kinks], lambda a: a.clamp(0.0, 1.0), {"lo": 0.0, "hi": 1.0})
+case("maximum_ties", "maximum", [kinks, torch.tensor([0.0, 0.0, 1.0, 1.0, 1.0])], torch.maximum)
+case("minimum_ties", "minimum", [kinks, torch.tensor([-1.0, 1.0, 0.5, 0.0, 2.0])], torch.minimum)
+case("min_ties", "min", [torch.tensor([[2.0, -1.0], [-1.0, 3.0]])], lambda a: a.min())
+case("max_dim_ties", "max_dim", [torch.tensor([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]])], lambda a: a.max(1).values, {"dim": 1, "keepdim": False})
+case("where_scalar", "where", [kinks, kinks, torch.tensor(0.5)], lambda c, a, b: torch.where(c > 0, a, b))
+
 # Reductions.
 x = rnd(3, 4, 5)
 case("sum", "sum", [x], lambda a: a.sum())
