@@ -113,8 +113,12 @@ func compileError(err error, code string) *CellError {
 }
 
 // cleanMessage replaces the pseudo file's positions inside a message
-// ("previous declaration at cell:2:6") with readable ones.
+// ("previous declaration at cell:2:6") with readable ones, and drops the
+// one yaegi prefixes to some panic values.
 func cleanMessage(s string) string {
+	if m := cellPos.FindStringIndex(s); m != nil && m[0] == 0 && strings.HasPrefix(s[m[1]:], ": ") {
+		s = s[m[1]+2:]
+	}
 	return cellPos.ReplaceAllStringFunc(s, func(p string) string {
 		m := cellPos.FindStringSubmatch(p)
 		return "cell line " + m[1] + ":" + m[2]
@@ -135,7 +139,10 @@ var panicLine = regexp.MustCompile(`^cell:(\d+):(\d+): panic: (.*)$`)
 // (innermost first), and the compiled frames it went through, trimmed of
 // interpreter, reflection and runtime internals.
 func panicError(p interp.Panic, trace []string, code string) *CellError {
-	val := fmt.Sprint(p.Value)
+	val := cleanMessage(fmt.Sprint(p.Value))
+	if t, ok := yaegiPanics[val]; ok {
+		val = t
+	}
 	e := &CellError{Name: "panic", Value: val}
 	e.Traceback = append(e.Traceback, "panic: "+val)
 	prev, repeats := "", 0
@@ -165,6 +172,15 @@ func panicError(p interp.Panic, trace []string, code string) *CellError {
 		e.Traceback = append(e.Traceback, frames...)
 	}
 	return e
+}
+
+// yaegiPanics translates the reflection errors yaegi panics with into the
+// messages compiled Go gives for the same mistakes.
+var yaegiPanics = map[string]string{
+	"reflect: slice index out of range":                "runtime error: index out of range",
+	"reflect: array index out of range":                "runtime error: index out of range",
+	"reflect: string index out of range":               "runtime error: index out of range",
+	"reflect: call of reflect.Value.Set on zero Value": "runtime error: invalid memory address or nil pointer dereference",
 }
 
 // panicFrame reads one of yaegi's panic frame reports as

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -141,11 +142,57 @@ func (w *orderedWriter) Write(p []byte) (int, error) {
 		w.s.capture.flushPending()
 	}
 	if run == nil || !run.st.write(w.name, p) {
-		// No cell is running (a goroutine of an earlier cell): keep the text
-		// in the kernel's log rather than lose it.
+		// No cell is running (a goroutine of an earlier cell): the text goes
+		// to the kernel's log and is shown at the start of the next cell.
+		w.s.holdBackground(w.name, p)
 		return w.s.logOut.Write(p)
 	}
 	return len(p), nil
+}
+
+// maxBackground bounds the output held between cells.
+const maxBackground = 64 << 10
+
+// background is output written between cells, by goroutines of earlier
+// cells, waiting for the next cell.
+type background struct {
+	mu     sync.Mutex
+	chunks []bgChunk
+	size   int
+	lost   int
+}
+
+type bgChunk struct{ name, text string }
+
+func (s *Session) holdBackground(name string, p []byte) {
+	b := &s.bg
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.size+len(p) > maxBackground {
+		b.lost += len(p)
+		return
+	}
+	b.size += len(p)
+	if n := len(b.chunks); n > 0 && b.chunks[n-1].name == name {
+		b.chunks[n-1].text += string(p)
+		return
+	}
+	b.chunks = append(b.chunks, bgChunk{name, string(p)})
+}
+
+// releaseBackground sends held output to the starting cell.
+func (s *Session) releaseBackground(run *cellRun) {
+	b := &s.bg
+	b.mu.Lock()
+	chunks, lost := b.chunks, b.lost
+	b.chunks, b.size, b.lost = nil, 0, 0
+	b.mu.Unlock()
+	for _, c := range chunks {
+		run.st.write(c.name, []byte(c.text))
+	}
+	if lost > 0 {
+		run.st.write("stderr", []byte(fmt.Sprintf("[%d bytes of background output between cells were dropped]\n", lost)))
+	}
 }
 
 // interceptPanic keeps yaegi's "cell:L:C: panic: f(...)" frame reports out of

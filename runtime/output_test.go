@@ -194,3 +194,18 @@ display.Show(tensor.Ones(2))`)
 		}
 	}
 }
+
+func TestBackgroundOutputShowsInNextCell(t *testing.T) {
+	s := newSession(t)
+	if _, err, _ := exec(t, s, `go func() { time.Sleep(30 * time.Millisecond); fmt.Println("late line") }()`); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	_, err, rec := exec(t, s, `fmt.Println("next")`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := rec.stream("stdout"), "late line\nnext\n"; got != want {
+		t.Errorf("next cell stdout = %q, want %q", got, want)
+	}
+}

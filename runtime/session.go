@@ -75,6 +75,7 @@ type Session struct {
 	capture *fdCapture // nil with NoFDCapture
 
 	logOut io.Writer
+	bg     background // output of cell goroutines between cells
 
 	comp *completer
 
@@ -217,11 +218,8 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (*Result
 		return nil, interruptedError()
 	}
 	if s.zombie != nil {
-		select {
-		case <-s.zombie:
-			s.zombie = nil
-		case <-ctx.Done():
-			return nil, interruptedError()
+		if err := s.waitZombie(ctx, out); err != nil {
+			return nil, err
 		}
 	}
 
@@ -245,6 +243,27 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (*Result
 	return &Result{Data: run.result, Metadata: map[string]any{}}, nil
 }
 
+// waitZombie waits for an interrupted run stuck in a compiled call to
+// return, telling the user when that takes a while.
+func (s *Session) waitZombie(ctx context.Context, out Output) error {
+	select {
+	case <-s.zombie:
+		s.zombie = nil
+		return nil
+	case <-time.After(time.Second):
+		out.Stream("stderr", "waiting for the interrupted cell to return from a compiled call...\n")
+	case <-ctx.Done():
+		return interruptedError()
+	}
+	select {
+	case <-s.zombie:
+		s.zombie = nil
+		return nil
+	case <-ctx.Done():
+		return interruptedError()
+	}
+}
+
 // begin makes run the destination of output and displays.
 func (s *Session) begin(run *cellRun) {
 	if s.capture != nil {
@@ -255,6 +274,7 @@ func (s *Session) begin(run *cellRun) {
 		s.capture.setSink(run.st)
 	}
 	display.SetPublisher(&publisher{s: s, run: run})
+	s.releaseBackground(run)
 }
 
 // end flushes everything the cell wrote and detaches it.
@@ -282,6 +302,20 @@ func (s *Session) run(ctx context.Context, run *cellRun, p *interp.Program, code
 	case <-finished:
 	case <-ctx.Done():
 		s.rc.stop(ch)
+		// Keep stopping until the run has unwound: a run cancelled before its
+		// goroutine started would otherwise adopt the new run id and go on.
+		go func() {
+			tick := time.NewTicker(time.Millisecond)
+			defer tick.Stop()
+			for {
+				select {
+				case <-finished:
+					return
+				case <-tick.C:
+					s.rc.bump()
+				}
+			}
+		}()
 		select {
 		case <-finished:
 		case <-time.After(5 * time.Millisecond):

@@ -146,3 +146,6 @@ func (rc *runControl) stop(ch chan struct{}) {
 	atomic.AddUint64(rc.id, 1)
 	close(ch)
 }
+
+// bump ends the frames of the current run again (see Session.run).
+func (rc *runControl) bump() { atomic.AddUint64(rc.id, 1) }
