@@ -46,3 +46,19 @@ func BenchmarkDgemm(b *testing.B) {
 func reportGFLOPS(b *testing.B, n int) {
 	b.ReportMetric(2*float64(n)*float64(n)*float64(n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }
+
+// BenchmarkSgemmSmall times the small products of a notebook MLP (batch 64, layers of 10 and
+// 32), where call overhead, not arithmetic, decides.
+func BenchmarkSgemmSmall(b *testing.B) {
+	for _, be := range backends(b) {
+		for _, s := range [][3]int{{2, 2, 2}, {8, 8, 8}, {64, 32, 10}, {64, 10, 32}, {32, 10, 64}} {
+			m, n, k := s[0], s[1], s[2]
+			b.Run(fmt.Sprintf("%s/%dx%dx%d", be.name, m, n, k), func(b *testing.B) {
+				x, y, c := make([]float32, m*k), make([]float32, k*n), make([]float32, m*n)
+				for b.Loop() {
+					be.impl.sgemm(false, false, m, n, k, 1, x, k, y, n, 0, c, n)
+				}
+			})
+		}
+	}
+}

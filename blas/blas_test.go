@@ -210,8 +210,34 @@ func TestPublicGemm(t *testing.T) {
 	if want := []float64{14, 32, 32, 77}; fmt.Sprint(d) != fmt.Sprint(want) {
 		t.Errorf("Dgemm(a·aᵀ) = %v, want %v", d, want)
 	}
+	// Large enough for the active backend: the public path must agree with gonum.
+	const n = 40
+	x := make([]float32, n*n)
+	for i := range x {
+		x[i] = float32(i%11) - 5
+	}
+	got, want := make([]float32, n*n), make([]float32, n*n)
+	Sgemm(true, false, n, n, n, 1, x, n, x, n, 0, got, n)
+	gonumImpl{}.sgemm(true, false, n, n, n, 1, x, n, x, n, 0, want, n)
+	if fmt.Sprint(got) != fmt.Sprint(want) { // small integers: exact in any order
+		t.Errorf("Sgemm(xᵀ·x, 40×40) on %s differs from gonum", Backend())
+	}
 	// m == 0 and n == 0 do nothing, even with empty slices.
 	Sgemm(false, false, 0, 0, 5, 1, nil, 5, nil, 1, 0, nil, 1)
+}
+
+func TestRoute(t *testing.T) {
+	tests := []struct {
+		m, n, k int
+		small   bool
+	}{{2, 2, 2, true}, {31, 32, 32, true}, {32, 32, 32, false}, {1, 1, 1 << 20, false}, {0, 5, 5, true}}
+	for _, tt := range tests {
+		_, isGonum := route(tt.m, tt.n, tt.k).(gonumImpl)
+		_, activeGonum := active().(gonumImpl)
+		if want := tt.small || activeGonum; isGonum != want {
+			t.Errorf("route(%d, %d, %d) is gonum: %v, want %v", tt.m, tt.n, tt.k, isGonum, want)
+		}
+	}
 }
 
 func TestBadArgumentsPanic(t *testing.T) {

@@ -4,7 +4,8 @@
 // libopenblas0-pthread, opened with github.com/ebitengine/purego); gotensor's own GEMM ("native":
 // packing and blocking in Go around AVX-512 microkernels in Go assembly, on CPUs that have
 // AVX-512); gonum's pure-Go BLAS. Backend names the one in use and why the others were skipped.
-// The environment variable GOTENSOR_BLAS forces a choice: "native" or "gonum" start the chain
+// Products smaller than 32768 multiply-adds (such as 32×32·32×32) always run on gonum, whose
+// call costs nothing extra. The environment variable GOTENSOR_BLAS forces a choice: "native" or "gonum" start the chain
 // there, "openblas", "" or "auto" try it all.
 // GOTENSOR_OPENBLAS names another library file to open instead of libopenblas.so.0.
 //
