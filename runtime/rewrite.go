@@ -181,7 +181,15 @@ func (r *rewriter) rewriteStmt(s ast.Stmt) ast.Stmt {
 	r.done[s] = true
 	switch st := s.(type) {
 	case *ast.LabeledStmt:
-		st.Stmt = r.rewriteStmt(st.Stmt)
+		inner := r.rewriteStmt(st.Stmt)
+		if b, ok := inner.(*ast.BlockStmt); ok && r.done[b] && len(b.List) == 2 {
+			// A rewritten range-over-int loop: the label must stay on the
+			// loop itself, or break/continue would target the block.
+			st.Stmt = b.List[1]
+			b.List[1] = st
+			return b
+		}
+		st.Stmt = inner
 		return st
 	case *ast.RangeStmt:
 		if st.X != nil && r.oracle.isInt(st.X) {
@@ -217,10 +225,12 @@ func (r *rewriter) rangeInt(st *ast.RangeStmt) ast.Stmt {
 	}
 	r.perIterationFor(loop)
 	r.done[loop] = true
-	return &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{
+	block := &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{
 		&ast.AssignStmt{Lhs: []ast.Expr{lim}, Tok: token.DEFINE, Rhs: []ast.Expr{st.X}, TokPos: pos},
 		loop,
 	}, Rbrace: st.Body.Rbrace}
+	r.done[block] = true
+	return block
 }
 
 func isBlank(e ast.Expr) bool {

@@ -475,6 +475,12 @@ func (s *Session) prepare(code string) ([]compileUnit, *CellError) {
 			if err != nil {
 				return nil, syntaxError(err, code)
 			}
+			for _, st := range body.List {
+				if d, ok := st.(*ast.DeferStmt); ok {
+					p := fset.Position(d.Pos())
+					return nil, compileError(fmt.Errorf("%s:%d:%d: defer at the top level of a cell is not supported: put it inside a function", cellFile, p.Line, p.Column), code)
+				}
+			}
 			s.newRewriter(oracle).rewrite(body)
 			s.comp.noteStmts(body)
 			var tail *ast.ExprStmt
