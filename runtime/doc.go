@@ -2,4 +2,129 @@
 // evaluates cells in one long-lived yaegi interpreter, streams their output,
 // turns their last expression into a rich result, reports their errors at
 // the cell's own line and column, and answers completion and inspection.
+//
+// # Sessions and cells
+//
+// New starts a Session; Execute runs one cell. Variables, functions, types,
+// methods and imports defined by a cell stay for the later ones, and any of
+// them may be redefined, a function or variable even with a new type. Cells
+// mix declarations and statements freely. A cell that fails to compile
+// leaves the session exactly as it was; a cell that panics keeps what ran
+// before the panic (as a Python cell does).
+//
+// Pre-imported, usable without an import line: fmt, math, strings, time,
+// gonum's mat (gonum.org/v1/gonum/mat), and gotensor's display, tensor and
+// gpu (autograd once it exists: add it to preImported and to
+// runtime/exports). Any standard-library package can be imported; importing
+// a package twice is harmless.
+//
+// # Results and rich output
+//
+// A cell ending in an expression with one value produces a Result: a MIME
+// bundle with text/plain (the value's String or Error method, else %v)
+// plus whatever the value offers through the display package's interfaces,
+// which types defined in a cell can implement too:
+//
+//	HTML() string                      text/html
+//	SVG() string                       image/svg+xml
+//	Markdown() string                  text/markdown
+//	PNG() []byte, or being image.Image image/png
+//	JSON() any                         application/json
+//	MIMEBundle() map[string]any        any MIME types, winning over the above
+//
+// A trailing call with no value or several (fmt.Println(...)) shows nothing
+// extra, and so does a cell of statements. The display package publishes
+// while the cell runs (display.HTML, display.Show, handles with Update,
+// Clear).
+//
+// # Output
+//
+// File descriptors 1 and 2 are pipes for the life of the first session
+// (Options.NoFDCapture opts out), so output of interpreted and compiled code
+// alike reaches the running cell: fmt, log, os.Stdout.Write, C libraries,
+// goroutines. Streams are coalesced (first bytes within about 5 ms, then
+// backing off to 200 ms) and never split a UTF-8 sequence. Interpreted
+// fmt/log output, writes through fmt.Fprint* to os.Stdout/os.Stderr and
+// displays keep their exact order; bytes written straight to the file
+// descriptors are ordered with displays (a flush marker goes through each
+// pipe before a display) and otherwise in arrival order. Between cells,
+// captured bytes go to the process's real streams, so a test binary's own
+// output still reaches the test runner, and output of cell goroutines is
+// held for the next cell. The kernel logs through LogOutput, the real
+// standard error. fmt.Scan, Scanln and Scanf read through Output.Input.
+//
+// # Interrupts
+//
+// Cancelling Execute's context stops the cell at its next interpreted step:
+// busy loops, loops calling compiled code, time.Sleep (replaced by an
+// interruptible sleep), blocked channel operations and selects. Execute
+// returns within microseconds with a *CellError named "Interrupted";
+// everything defined before stays. A cell stuck inside one long compiled
+// call is reported at once, and the next cell waits for that call to return.
+// An interrupt also stops goroutines that earlier cells started.
+//
+// # What the pre-pass rewrites
+//
+// yaegi v0.16.1 implements Go as of about 1.21; before compiling, a go/parser
+// pre-pass rewrites each cell:
+//   - it splits the cell into runs of imports, declarations and statements
+//     (yaegi rejects a source mixing them) and compiles them all before
+//     running any, so a compile error anywhere runs nothing;
+//   - it drops imports the session already has, and forgets the old symbol
+//     of a redefined function, type, variable or constant (yaegi would keep
+//     the old type);
+//   - loop variables become per-iteration (Go 1.22) when the body captures or
+//     takes the address of them: `for i := 0; ...` and `for k, v := range`
+//     loops get a fresh copy in the body under the original name;
+//   - `for i := range n` over an integer becomes a counted loop (n evaluated
+//     once, i of n's type) when n is recognizably an integer: a literal,
+//     len/cap, a conversion, arithmetic on those, an integer variable or
+//     parameter, a global of integer kind, or x.Numel()/x.Dim()/x.Len();
+//   - min and max (not builtins in yaegi) come from the prelude as generic
+//     functions; calls with only constant arguments get a typed first one;
+//   - `go f(x)` becomes a goroutine that evaluates f and x first, as Go
+//     does, and recovers a panic to report it on the cell's stderr instead
+//     of killing the process;
+//   - a trailing expression becomes a call that builds its MIME bundle;
+//     display.Show(v), and Show/Update on a variable holding a display
+//     handle, get v's bundle built in interpreted code, where methods of
+//     cell-defined types are visible;
+//   - compile-error positions are the cell's own line:column (yaegi's
+//     wrapper shifts them), shown with the source line and a caret.
+//
+// # Limits (yaegi v0.16.1)
+//
+// These still do not work or differ from compiled Go:
+//   - range over functions (Go 1.23 iterators) fails to compile; range over
+//     an integer whose type the pre-pass cannot recognize (a field, a call of
+//     an arbitrary function) fails with "nil type": convert it, int(n);
+//   - generic functions cannot infer a type parameter from untyped float
+//     constants (Sum(1.5, 2.5)): write Sum[float64](1.5, 2.5) or use typed
+//     arguments; generic functions and types of compiled packages are not
+//     exported to cells (yaegi's extractor skips them);
+//   - a value of a cell-defined type stored in an interface-typed global
+//     (var v any = T{}) loses its methods: shown with %v, not String();
+//     values of cell-defined types lose their methods when passed to compiled
+//     code as interfaces, except through the paths above (results, Show,
+//     handle updates) and fmt's Stringer/error handling;
+//   - a loop variable captured by a closure stays shared when the loop body
+//     also assigns to it;
+//   - defer at the top level of a cell is rejected (yaegi runs it twice):
+//     defer inside functions works;
+//   - panic tracebacks name the functions and cell lines yaegi reports,
+//     which for frames inside a function point at the enclosing statement
+//     rather than the exact call; runtime panics are yaegi's reflection
+//     errors translated back to Go's messages where known;
+//   - the println builtin writes to standard output;
+//   - unbounded recursion exhausts the Go stack, which no program can
+//     recover from: the kernel process dies (Jupyter restarts it);
+//   - a goroutine started by compiled code (not by a cell) that panics
+//     kills the process, as in any Go program;
+//   - bufio on os.Stdin does not reach the front end; use fmt.Scan*.
+//
+// # Concurrency
+//
+// Execute runs one cell at a time. Complete, Inspect and IsComplete read
+// snapshots taken between cells and may be called from any goroutine while
+// a cell runs.
 package runtime
