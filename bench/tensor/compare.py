@@ -101,7 +101,7 @@ def main():
     if not args.keep_coretype:
         go_env.pop("OPENBLAS_CORETYPE", None)
     samples = {}  # (side, op, dtype) -> [ms]
-    notes = {}
+    notes = {"load_before": os.getloadavg()[0]}
     with tempfile.TemporaryDirectory() as tmp:
         progs = build(tmp)
         torch_env = dict(os.environ)
@@ -122,6 +122,7 @@ def main():
                             notes["torch"] = rec
                         else:
                             samples.setdefault(("torch", rec["op"], rec["dtype"]), []).extend(rec["times_ms"])
+    notes["load_after"] = os.getloadavg()[0]
     print_table(samples, notes, args)
 
 
@@ -161,6 +162,8 @@ def print_table(samples, notes, args):
     backends = notes.get("backends", {})
     print(f"gotensor vs PyTorch {t.get('torch', '?')} on this machine ({os.cpu_count()} cores), one run, "
           f"{args.rounds} alternating rounds; medians of all timings")
+    print(f"  1-minute load average {notes['load_before']:.2f} before, {notes['load_after']:.2f} after "
+          f"(above {os.cpu_count()}, other work shared the cores and every figure is pessimistic)")
     print(f"  gotensor BLAS: {backends.get('gotensor', '?')}")
     for side in ("native", "gonum"):
         if side in backends:
