@@ -32,6 +32,9 @@ type Options struct {
 	// HandshakeTimeout bounds how long a new connection may take to finish its
 	// ZMTP handshake. Zero means 10 s.
 	HandshakeTimeout time.Duration
+	// WriteTimeout is how long a send may wait for a peer that takes in
+	// nothing before that peer's connection is closed. Zero means 30 s.
+	WriteTimeout time.Duration
 	// StreamFlushInterval is how long stream text may wait to be coalesced
 	// with later text into one stream message. Zero means 5 ms.
 	StreamFlushInterval time.Duration
@@ -44,6 +47,7 @@ type Options struct {
 const (
 	defaultMaxMessage   = 256 << 20
 	defaultHandshake    = 10 * time.Second
+	defaultWriteTimeout = 30 * time.Second
 	defaultFlush        = 5 * time.Millisecond
 	maxStreamChunk      = 1 << 20 // flush coalesced stream text at this size
 	implementation      = "gotensor"
@@ -109,6 +113,9 @@ func New(ci *ConnectionInfo, eval Evaluator, opts Options) (*Kernel, error) {
 	}
 	if opts.HandshakeTimeout <= 0 {
 		opts.HandshakeTimeout = defaultHandshake
+	}
+	if opts.WriteTimeout <= 0 {
+		opts.WriteTimeout = defaultWriteTimeout
 	}
 	if opts.StreamFlushInterval <= 0 {
 		opts.StreamFlushInterval = defaultFlush
@@ -222,7 +229,9 @@ func (k *Kernel) bind() error {
 	k.hb = zmq4.NewRep(k.ctx, opts...)
 	names := []string{"shell", "control", "stdin", "iopub", "heartbeat"}
 	for i, s := range []zmq4.Socket{k.shell, k.control, k.stdin, k.iopub, k.hb} {
-		ep, err := guardedEndpoint(k.Endpoints()[i], guardConfig{limit: k.opts.MaxMessageSize, handshake: k.opts.HandshakeTimeout, log: k.log})
+		ep, err := guardedEndpoint(k.Endpoints()[i], guardConfig{
+			limit: k.opts.MaxMessageSize, handshake: k.opts.HandshakeTimeout, writeTimeout: k.opts.WriteTimeout, log: k.log,
+		})
 		if err != nil {
 			return fmt.Errorf("bind %s: %w", names[i], err)
 		}

@@ -1,6 +1,7 @@
 package kernel_test
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -511,5 +512,38 @@ func TestClientVanishingMidReply(t *testing.T) {
 		case <-deadline:
 			t.Fatal("no reply after a client vanished")
 		}
+	}
+}
+
+// TestStuckSubscriberIsDropped connects an iopub subscriber that stops
+// reading: zmq4 sends to all subscribers from one goroutine, so without the
+// write timeout the other client would never see its cell finish.
+func TestStuckSubscriberIsDropped(t *testing.T) {
+	lg := &testLog{}
+	p, _, ci := startKernel(t, "tcp", kernel.Options{Log: lg, WriteTimeout: 300 * time.Millisecond})
+	stuck := zmq4.NewSub(context.Background()) // reads 10 messages ahead, then nothing
+	defer stuck.Close()
+	if err := stuck.Dial(endpoint(ci, ci.IOPubPort)); err != nil {
+		t.Fatal(err)
+	}
+	stuck.SetOption(zmq4.OptionSubscribe, "")
+	time.Sleep(200 * time.Millisecond) // let the subscription arrive
+	start := time.Now()
+	reply, io := p.execute("mib 64", nil)
+	if c := content(reply); c["status"] != "ok" {
+		t.Fatalf("reply %v", c)
+	}
+	n := 0
+	for _, m := range io {
+		if m.Header.MsgType == "stream" {
+			n += len(content(m)["text"].(string))
+		}
+	}
+	if n != 64<<20 {
+		t.Errorf("the reading client got %d bytes of output, want %d", n, 64<<20)
+	}
+	t.Logf("64 MiB with a stuck subscriber: %v", time.Since(start))
+	if !strings.Contains(lg.String(), "took in nothing") {
+		t.Errorf("log lacks the stuck subscriber:\n%s", lg.String())
 	}
 }

@@ -22,6 +22,7 @@ import (
 //
 //	print TEXT      writes TEXT to stdout     eprint TEXT  writes to stderr
 //	lines N         prints N numbered lines   value TEXT   returns TEXT as the result
+//	mib N           prints N MiB
 //	fail TEXT       fails with TEXT           panic        panics
 //	failslow TEXT   fails after 100 ms
 //	loop            runs until interrupted    input PROMPT reads a line and prints it
@@ -49,6 +50,13 @@ func (f *fakeEval) Execute(ctx context.Context, code string, out kernel.Output) 
 		fmt.Sscan(arg, &n)
 		for i := range n {
 			out.Stream("stdout", fmt.Sprintf("line %d\n", i))
+		}
+	case "mib":
+		var n int
+		fmt.Sscan(arg, &n)
+		chunk := strings.Repeat("x", 1<<20-1) + "\n"
+		for range n {
+			out.Stream("stdout", chunk)
 		}
 	case "value":
 		return &kernel.Result{Data: map[string]any{"text/plain": arg}}, nil

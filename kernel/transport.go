@@ -49,10 +49,11 @@ var (
 
 // guardConfig is what one kernel's guarded transports enforce.
 type guardConfig struct {
-	network   string // "tcp" or "unix"
-	limit     int64
-	handshake time.Duration
-	log       *log.Logger // where refused connections are reported
+	network      string // "tcp" or "unix"
+	limit        int64
+	handshake    time.Duration
+	writeTimeout time.Duration
+	log          *log.Logger // where refused connections are reported
 }
 
 // guardedEndpoint registers a guarded transport for ep (of the form
@@ -173,9 +174,10 @@ func (l *guardListener) admit(c net.Conn) {
 // greeting, or a command) is complete, then writes it with one call.
 type guardConn struct {
 	net.Conn
-	handshake time.Duration // deadline for the handshake once zmq4 starts it; 0 for none
-	started   bool          // zmq4 has started reading
-	log       *log.Logger
+	handshake    time.Duration // deadline for the handshake once zmq4 starts it; 0 for none
+	writeTimeout time.Duration // longest a write may wait for the peer; 0 for no limit
+	started      bool          // zmq4 has started reading
+	log          *log.Logger
 
 	in     framer // read side, with the size limit
 	failed error
@@ -197,7 +199,7 @@ const (
 )
 
 func newGuardConn(c net.Conn, cfg guardConfig, pending []byte) *guardConn {
-	g := &guardConn{Conn: c, handshake: cfg.handshake, log: cfg.log}
+	g := &guardConn{Conn: c, handshake: cfg.handshake, writeTimeout: cfg.writeTimeout, log: cfg.log}
 	g.in = framer{limit: cfg.limit, greeting: 64}
 	g.out = framer{limit: math.MaxInt64, greeting: 64}
 	g.rbuf = append(make([]byte, 0, readBuffer), pending...)
@@ -323,13 +325,13 @@ func (c *guardConn) Write(p []byte) (int, error) {
 	defer c.wmu.Unlock()
 	_ = c.out.scan(p) // cannot fail: no limit on the write side
 	if len(c.wbuf) == 0 && c.out.boundary {
-		return c.Conn.Write(p) // a whole message in one call: nothing to hold
+		return c.writeOut(p) // a whole message in one call: nothing to hold
 	}
 	c.wbuf = append(c.wbuf, p...)
 	if !c.out.boundary && len(c.wbuf) < maxHeldOut {
 		return len(p), nil
 	}
-	_, err := c.Conn.Write(c.wbuf)
+	_, err := c.writeOut(c.wbuf)
 	c.wbuf = c.wbuf[:0]
 	if cap(c.wbuf) > maxHeldOut {
 		c.wbuf = nil
@@ -338,6 +340,26 @@ func (c *guardConn) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// writeOut writes to the network. A peer that takes in nothing for the write
+// timeout (it stopped reading, or its host vanished without closing the
+// connection) is dropped: zmq4 writes to all subscribers of a PUB socket from
+// one goroutine, so one stuck peer would otherwise stall iopub for everyone.
+func (c *guardConn) writeOut(b []byte) (int, error) {
+	if c.writeTimeout > 0 {
+		_ = c.Conn.SetWriteDeadline(time.Now().Add(c.writeTimeout))
+	}
+	n, err := c.Conn.Write(b)
+	var ne net.Error
+	if err != nil && errors.As(err, &ne) && ne.Timeout() {
+		if c.log != nil {
+			c.log.Printf("closing connection from %s: it took in nothing for %v", c.Conn.RemoteAddr(), c.writeTimeout)
+		}
+		_ = c.Conn.Close()
+		return n, fmt.Errorf("peer stopped reading: %w", io.EOF)
+	}
+	return n, err
 }
 
 // framer follows ZMTP 3 framing: a 64-byte greeting, then frames of a flag
