@@ -161,3 +161,14 @@ func TestIntrospectionWhileRunning(t *testing.T) {
 		t.Errorf("Complete(v1) = %v, want v19 among them", m)
 	}
 }
+
+func TestInspectDocAtCellStart(t *testing.T) {
+	s := newSession(t)
+	if _, err, _ := exec(t, s, "// Half halves v.\nfunc Half(v float64) float64 { return v / 2 }"); err != nil {
+		t.Fatal(err)
+	}
+	data, found := s.Inspect("Half", 4, 0)
+	if text, _ := data["text/plain"].(string); !found || !strings.Contains(text, "Half halves v.") {
+		t.Errorf("Inspect(Half) = %q, %v; want the doc comment", text, found)
+	}
+}

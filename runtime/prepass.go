@@ -101,15 +101,19 @@ func splitCell(src string) ([]segment, error) {
 		addItem(itemStart, len(toks)-1)
 	}
 	// A declaration keeps the comment lines right above it (its doc).
-	for i := 1; i < len(segs); i++ {
+	for i := range segs {
 		if segs[i].kind != segDecl || segs[i].col != 1 {
 			continue
 		}
+		floor := 0 // the text before may belong to the previous segment
+		if i > 0 {
+			floor = segs[i-1].start + 1
+		}
 		start, line := segs[i].start, segs[i].line
-		for start > segs[i-1].start {
+		for start > floor {
 			prevEnd := start - 1 // the newline ending the line above
 			prevStart := strings.LastIndexByte(src[:prevEnd], '\n') + 1
-			if prevStart <= segs[i-1].start || !strings.HasPrefix(strings.TrimSpace(src[prevStart:prevEnd]), "//") {
+			if prevStart < floor || !strings.HasPrefix(strings.TrimSpace(src[prevStart:prevEnd]), "//") {
 				break
 			}
 			start, line = prevStart, line-1
