@@ -519,6 +519,9 @@ func TestClientVanishingMidReply(t *testing.T) {
 // reading: zmq4 sends to all subscribers from one goroutine, so without the
 // write timeout the other client would never see its cell finish.
 func TestStuckSubscriberIsDropped(t *testing.T) {
+	if testing.Short() {
+		t.Skip("sends 64 MiB; runs without -short")
+	}
 	lg := &testLog{}
 	p, _, ci := startKernel(t, "tcp", kernel.Options{Log: lg, WriteTimeout: 300 * time.Millisecond})
 	stuck := zmq4.NewSub(context.Background()) // reads 10 messages ahead, then nothing
