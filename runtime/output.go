@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -110,6 +111,18 @@ func (st *streamer) do(f func()) {
 	defer st.mu.Unlock()
 	st.emitLocked(true)
 	f()
+}
+
+// dropTail removes a not yet sent end of stream name that matches re.
+func (st *streamer) dropTail(name string, re *regexp.Regexp) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.name != name {
+		return
+	}
+	if loc := re.FindIndex(st.buf); loc != nil {
+		st.buf = st.buf[:loc[0]]
+	}
 }
 
 // close flushes and detaches the streamer; later writes go elsewhere.

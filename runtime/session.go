@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -76,6 +77,8 @@ type Session struct {
 
 	logOut io.Writer
 	bg     background // output of cell goroutines between cells
+
+	internalPanic string // message of the last yaegi compiler panic, for dropInternalLog
 
 	comp *completer
 
@@ -229,6 +232,7 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (*Result
 
 	progs, cerr := s.compileCell(code)
 	if cerr != nil {
+		s.dropInternalLog(run)
 		return nil, cerr
 	}
 	for _, p := range progs {
@@ -262,6 +266,19 @@ func (s *Session) waitZombie(ctx context.Context, out Output) error {
 	case <-ctx.Done():
 		return interruptedError()
 	}
+}
+
+// dropInternalLog removes the line yaegi's compiler logs (through the
+// standard logger, to file descriptor 2) before it panics: the cell's error
+// already says it.
+func (s *Session) dropInternalLog(run *cellRun) {
+	msg := s.internalPanic
+	s.internalPanic = ""
+	if msg == "" || s.capture == nil {
+		return
+	}
+	s.capture.flush()
+	run.st.dropTail("stderr", regexp.MustCompile(`(?m)^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d `+regexp.QuoteMeta(msg)+`\n\z`))
 }
 
 // begin makes run the destination of output and displays.
@@ -381,6 +398,11 @@ func (s *Session) compileCell(code string) (progs []*interp.Program, cerr *CellE
 			p, err = s.compileAST(u.fallback)
 		}
 		if err != nil {
+			var ie *internalError
+			if errors.As(err, &ie) {
+				s.internalPanic = ie.msg
+				return nil, compileError(s.explainInternal(ie), code)
+			}
 			return nil, compileError(s.explain(err, u.node, snap), code)
 		}
 		for _, sp := range u.importSpecs {
@@ -413,10 +435,36 @@ func (s *Session) explain(err error, n ast.Node, before map[string]reflect.Value
 func (s *Session) compileAST(n ast.Node) (p *interp.Program, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("yaegi cannot compile this: %v", r)
+			err = &internalError{msg: fmt.Sprint(r), node: n}
 		}
 	}()
 	return s.in.CompileAST(n)
+}
+
+// internalError is a panic inside yaegi's compiler.
+type internalError struct {
+	msg  string
+	node ast.Node
+}
+
+func (e *internalError) Error() string { return "yaegi cannot compile this: " + e.msg }
+
+// explainInternal points a yaegi compiler panic at its likeliest cause: a
+// range statement over a function or an integer yaegi cannot type.
+func (s *Session) explainInternal(e *internalError) error {
+	var rng *ast.RangeStmt
+	ast.Inspect(e.node, func(n ast.Node) bool {
+		if r, ok := n.(*ast.RangeStmt); ok && rng == nil {
+			rng = r
+		}
+		return rng == nil
+	})
+	if rng == nil || e.msg != "nil type" {
+		return e
+	}
+	p := s.in.FileSet().Position(rng.X.Pos())
+	return fmt.Errorf("%s:%d:%d: cannot range over %s: yaegi cannot range over a function, nor over an integer whose type the pre-pass could not see (write int(...) around it)",
+		cellFile, p.Line, p.Column, nodeString(token.NewFileSet(), rng.X))
 }
 
 // prepare runs the pre-pass: split the cell, drop repeated imports, parse
