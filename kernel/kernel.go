@@ -188,6 +188,15 @@ func (k *Kernel) Run(ctx context.Context) (restart bool, err error) {
 	time.Sleep(iopubLingerOnClose) // zmq4's PUB sends from a queue: let the last replies leave
 	k.cancel()
 	k.closeSockets()
+	// Let the interrupted cell unwind before the evaluator goes away; a cell
+	// that ignores its interruption is left to the process's exit.
+	loopsDone := make(chan struct{})
+	go func() { k.wg.Wait(); close(loopsDone) }()
+	select {
+	case <-loopsDone:
+	case <-time.After(socketCloseDeadline):
+		k.log.Printf("a cell did not stop within %v of shutdown", socketCloseDeadline)
+	}
 	if c, ok := k.eval.(Closer); ok {
 		if err := c.Close(); err != nil {
 			k.log.Printf("closing evaluator: %v", err)
