@@ -16,6 +16,7 @@ const (
 	segImport segKind = iota // import declarations
 	segDecl                  // func, method, type, var, const declarations
 	segStmt                  // statements (and expressions)
+	segPackage               // a package clause: a pasted program
 )
 
 // segment is a run of consecutive top-level items of one kind, as byte
@@ -71,7 +72,7 @@ func splitCell(src string) ([]segment, error) {
 				endOff = file.Offset(toks[last+1].pos)
 			}
 		}
-		if n := len(segs); n > 0 && segs[n-1].kind == kind && kind != segImport {
+		if n := len(segs); n > 0 && segs[n-1].kind == kind && kind != segImport && kind != segPackage {
 			segs[n-1].end = endOff
 			return
 		}
@@ -137,6 +138,8 @@ func splitCell(src string) ([]segment, error) {
 // statements.
 func classify[T any](item []T, tk func(int) token.Token) segKind {
 	switch tk(0) {
+	case token.PACKAGE:
+		return segPackage
 	case token.IMPORT:
 		return segImport
 	case token.TYPE, token.VAR, token.CONST:

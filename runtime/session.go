@@ -478,8 +478,13 @@ func (s *Session) prepare(code string) ([]compileUnit, *CellError) {
 	fset := s.in.FileSet()
 	oracle := &intOracle{globals: s.comp.globalKind}
 	var units []compileUnit
+	program, hasMain := false, false
 	for i, seg := range segs {
 		switch seg.kind {
+		case segPackage:
+			// A whole program pasted into a cell: its package clause is
+			// dropped and its main function runs after its declarations.
+			program = true
 		case segImport:
 			f, err := parseDecls(fset, code, seg)
 			if err != nil {
@@ -508,6 +513,15 @@ func (s *Session) prepare(code string) ([]compileUnit, *CellError) {
 			f, err := parseDecls(fset, code, seg)
 			if err != nil {
 				return nil, syntaxError(err, code)
+			}
+			// yaegi runs main after compiling anything once main exists in
+			// package main: a cell's main is renamed, and called only for a
+			// pasted program.
+			for _, d := range f.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == "main" {
+					fd.Name.Name = "_gt_main"
+					hasMain = true
+				}
 			}
 			s.newRewriter(oracle).rewrite(f)
 			s.comp.noteDecls(fset, f)
@@ -545,6 +559,10 @@ func (s *Session) prepare(code string) ([]compileUnit, *CellError) {
 				units = append(units, resultUnit(tail))
 			}
 		}
+	}
+	if program && hasMain {
+		call := &ast.ExprStmt{X: &ast.CallExpr{Fun: ast.NewIdent("_gt_main")}}
+		units = append(units, compileUnit{node: &ast.BlockStmt{List: []ast.Stmt{call}}})
 	}
 	return units, nil
 }
