@@ -428,12 +428,21 @@ func TestHeartbeat(t *testing.T) {
 }
 
 func TestShutdown(t *testing.T) {
-	for _, restart := range []bool{false, true} {
-		t.Run(fmt.Sprint("restart=", restart), func(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		restart bool
+		running bool
+	}{{"plain", false, false}, {"restart", true, false}, {"while a cell runs", false, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			// startKernel's cleanup fails the test if Run does not return.
 			p, _, _ := startKernel(t, "tcp", kernel.Options{})
-			id := p.send("control", "shutdown_request", map[string]any{"restart": restart})
-			if c := content(p.reply("control", id)); c["status"] != "ok" || c["restart"] != restart {
-				t.Errorf("shutdown_reply = %v, want ok restart=%v", c, restart)
+			if tc.running {
+				p.send("shell", "execute_request", map[string]any{"code": "loop"})
+				time.Sleep(50 * time.Millisecond)
+			}
+			id := p.send("control", "shutdown_request", map[string]any{"restart": tc.restart})
+			if c := content(p.reply("control", id)); c["status"] != "ok" || c["restart"] != tc.restart {
+				t.Errorf("shutdown_reply = %v, want ok restart=%v", c, tc.restart)
 			}
 		})
 	}
