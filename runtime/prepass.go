@@ -13,10 +13,10 @@ import (
 type segKind int
 
 const (
-	segImport segKind = iota // import declarations
-	segDecl                  // func, method, type, var, const declarations
-	segStmt                  // statements (and expressions)
-	segPackage               // a package clause: a pasted program
+	segImport  segKind = iota // import declarations
+	segDecl                   // func, method, type, var, const declarations
+	segStmt                   // statements (and expressions)
+	segPackage                // a package clause: a pasted program
 )
 
 // segment is a run of consecutive top-level items of one kind, as byte
