@@ -2,7 +2,8 @@
 """Run the same tensor work in gotensor and in Debian's PyTorch, in one run, and print the ratios.
 
 The work: 1024x1024 matrix products in float32 and float64, and the elementwise chain
-a.mul(b).add(c) on 1e7 float32 elements. gotensor's side runs two small Go programs
+a.mul(b).add(c) on 1e7 float32 elements; where a GPU is usable, an 8192x8192 float32 product and
+a + b on 2^26 float32 on the device (bench/tensor/gpu; rows left out, with the reason, elsewhere). gotensor's side runs two small Go programs
 (bench/tensor/matmul on package blas, bench/tensor/chain on package tensor), and matmul again on
 blas's fallbacks (GOTENSOR_BLAS=native, =gonum); PyTorch's side runs in a child process of this
 script. Rounds alternate between the two so that the machine's load
@@ -30,6 +31,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CHAIN_N = 10_000_000
 MATMUL_N = 1024
+GPU_GEMM_N = 8192
+GPU_ADD_N = 1 << 26
 
 
 def torch_worker(args):
@@ -61,6 +64,22 @@ def torch_worker(args):
     print(json.dumps({"op": "mul_add", "dtype": "f32", "n": CHAIN_N,
                       "times_ms": timed(lambda: a.mul(b).add(c))}), flush=True)
 
+    if not torch.cuda.is_available():
+        print(json.dumps({"op": "unavailable", "reason": "torch.cuda.is_available() is False"}), flush=True)
+        return
+
+    def synced(f):
+        return lambda: (f(), torch.cuda.synchronize())
+
+    a = torch.rand(GPU_GEMM_N, GPU_GEMM_N, device="cuda")
+    b = torch.rand(GPU_GEMM_N, GPU_GEMM_N, device="cuda")
+    print(json.dumps({"op": "gpu_matmul", "dtype": "f32", "n": GPU_GEMM_N,
+                      "times_ms": timed(synced(lambda: torch.matmul(a, b)))}), flush=True)
+    x, y = torch.rand(GPU_ADD_N, device="cuda"), torch.rand(GPU_ADD_N, device="cuda")
+    out = torch.empty_like(x)
+    print(json.dumps({"op": "gpu_add", "dtype": "f32", "n": GPU_ADD_N,
+                      "times_ms": timed(synced(lambda: torch.add(x, y, out=out)))}), flush=True)
+
 
 def run_json(cmd, env):
     """Run cmd and return its JSON lines, or raise with its stderr."""
@@ -73,7 +92,7 @@ def run_json(cmd, env):
 def build(tmp):
     """Build the Go programs; return {name: path or error text}."""
     out = {}
-    for name in ("matmul", "chain"):
+    for name in ("matmul", "chain", "gpu"):
         path = os.path.join(tmp, name)
         p = subprocess.run(["go", "build", "-o", path, "./bench/tensor/" + name], cwd=ROOT,
                            capture_output=True, text=True)
@@ -120,6 +139,8 @@ def main():
                     for rec in run_json(cmd, torch_env):
                         if rec["op"] == "info":
                             notes["torch"] = rec
+                        elif rec["op"] == "unavailable":
+                            notes["torch_gpu"] = rec["reason"]
                         else:
                             samples.setdefault(("torch", rec["op"], rec["dtype"]), []).extend(rec["times_ms"])
     notes["load_after"] = os.getloadavg()[0]
@@ -130,7 +151,8 @@ def run_gotensor(progs, args, go_env, samples, notes):
     """One gotensor round: BLAS matmul, the tensor chain and, unless --no-fallbacks, matmul on
     blas's fallback backends (GOTENSOR_BLAS=native, =gonum)."""
     common = ["-reps", str(args.reps), "-warmup", str(args.warmup)]
-    jobs = [("gotensor", "matmul", common, go_env), ("gotensor", "chain", common, go_env)]
+    jobs = [("gotensor", "matmul", common, go_env), ("gotensor", "chain", common, go_env),
+            ("gotensor", "gpu", ["-reps", str(args.reps), "-warmup", "2"], go_env)]
     if not args.no_fallbacks:
         jobs.append(("native", "matmul", common, dict(go_env, GOTENSOR_BLAS="native")))
         slow = ["-reps", str(max(3, args.reps // 3)), "-warmup", "1"]
@@ -145,14 +167,23 @@ def run_gotensor(progs, args, go_env, samples, notes):
             notes.setdefault("errors", {})[f"{side} {name}"] = str(e)
             continue
         for rec in recs:
+            if rec["op"] == "unavailable":
+                notes["gotensor_gpu"] = rec["reason"]
+                continue
             samples.setdefault((side, rec["op"], rec["dtype"]), []).extend(rec["times_ms"])
-            if "backend" in rec:
+            if rec["op"] == "gpu_matmul":
+                notes["gpu_gemm_backend"] = rec["backend"]
+            elif "backend" in rec:
                 notes.setdefault("backends", {})[side] = rec["backend"]
 
 
 def describe(op, ms):
     if op == "matmul":
         return f"{ms:8.2f} ms ({2 * MATMUL_N ** 3 / ms / 1e6:5.0f} GFLOP/s)"
+    if op == "gpu_matmul":
+        return f"{ms:8.2f} ms ({2 * GPU_GEMM_N ** 3 / ms / 1e9:5.1f} TFLOP/s)"
+    if op == "gpu_add":
+        return f"{ms:8.3f} ms ({3 * 4 * GPU_ADD_N / ms / 1e6:5.0f} GB/s)"
     # a.mul(b).add(c) reads a, b, writes t, reads t, c, writes r: 6 arrays of 4-byte floats.
     return f"{ms:8.2f} ms ({6 * 4 * CHAIN_N / ms / 1e6:5.1f} GB/s)"
 
@@ -169,18 +200,24 @@ def print_table(samples, notes, args):
         if side in backends:
             print(f"  {side} rows: {backends[side]}")
     print(f"  torch: {t.get('threads', '?')} intra-op threads, OPENBLAS_CORETYPE={t.get('coretype') or '(unset)'}")
+    if "gpu_gemm_backend" in notes:
+        print(f"  gotensor GPU GEMM: {notes['gpu_gemm_backend']}")
+    if "gotensor_gpu" in notes or "torch_gpu" in notes:
+        print(f"  GPU rows not measured: gotensor: {notes.get('gotensor_gpu', 'available')}; "
+              f"torch: {notes.get('torch_gpu', 'available')}")
     for k, v in notes.get("errors", {}).items():
         print(f"  MISSING {k}: {v}")
     print()
     print("| work | gotensor | torch | speed vs torch (torch time ÷ gotensor time) |")
     print("|---|---|---|---|")
     rows = [("matmul 1024² f32", "matmul", "f32"), ("matmul 1024² f64", "matmul", "f64"),
-            ("a.Mul(b).Add(c), 1e7 f32", "mul_add", "f32")]
+            ("a.Mul(b).Add(c), 1e7 f32", "mul_add", "f32"),
+            ("GPU matmul 8192² f32", "gpu_matmul", "f32"), ("GPU a + b, 2^26 f32", "gpu_add", "f32")]
     sides = (("gotensor", ""), ("native", " — blas native fallback"), ("gonum", " — blas gonum fallback"))
     for label, op, dt in rows:
         for side, suffix in sides:
             go = samples.get((side, op, dt))
-            if side != "gotensor" and not go:
+            if (side != "gotensor" or op.startswith("gpu")) and not go:
                 continue
             tc = samples.get(("torch", op, dt))
             g = describe(op, statistics.median(go)) + f" n={len(go)}" if go else "not measured"
