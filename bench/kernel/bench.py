@@ -8,7 +8,9 @@ Prints a Markdown table (issue 2, done-means 11):
                                    (a client whose first connect comes before the kernel has bound
                                    its sockets retries only after libzmq's 100 ms reconnect interval,
                                    so this is bimodal; the fastest and slowest starts are shown too)
-  trivial cell (median, p95)       execute_request sent → status idle received, over --cells cells
+  trivial cell (median, p95)       execute_request sent → status idle received, over --cells cells;
+                                   also the request's header date → the idle message's header date,
+                                   which leaves out the client's time to receive and decode replies
   10,000 printed lines             request → idle, number of stream messages, bytes checked in order
   interrupt of an endless loop     interrupt sent (the kernelspec's interrupt_mode) → execute_reply,
                                    then a cell checks that an earlier variable survived
@@ -19,6 +21,7 @@ jupyter_client's defaults. The machine is shared: quote medians and rerun when i
 """
 
 import argparse
+import datetime
 import os
 import pathlib
 import statistics
@@ -56,6 +59,13 @@ def wait_reply(get, msg_id, timeout=60):
         m = get(timeout=max(0.001, deadline - time.monotonic()))
         if m["parent_header"].get("msg_id") == msg_id:
             return m
+
+
+def stamp(d):
+    """A header date as datetime (jupyter_client parses some, not all)."""
+    if isinstance(d, str):
+        return datetime.datetime.fromisoformat(d.replace("Z", "+00:00"))
+    return d
 
 
 def run_cell(kc, code, timeout=60):
@@ -115,9 +125,16 @@ def measure(name, cells, starts):
     try:
         for _ in range(20):
             run_cell(kc, code["trivial"])
-        times = sorted(run_cell(kc, code["trivial"])[0] for _ in range(cells))
+        times, inside = [], []
+        for _ in range(cells):
+            took, msgs, reply = run_cell(kc, code["trivial"])
+            times.append(took)
+            idle = msgs[-1]
+            inside.append((stamp(idle["header"]["date"]) - stamp(idle["parent_header"]["date"])).total_seconds())
+        times.sort()
         row["trivial_median"] = statistics.median(times)
         row["trivial_p95"] = times[int(0.95 * (len(times) - 1))]
+        row["trivial_inside"] = statistics.median(inside)
 
         took, msgs, _ = run_cell(kc, code["lines"])
         streams = [m for m in msgs if m["msg_type"] == "stream"]
@@ -179,6 +196,8 @@ def main():
           f"{ms(p['ready_all'][0])}, {ms(p['ready_all'][-1])} | |")
     print(f"| trivial cell request → idle, median of {args.cells} | {ms(g['trivial_median'])} | {ms(p['trivial_median'])} | ≤ 1 ms |")
     print(f"| trivial cell request → idle, p95 | {ms(g['trivial_p95'])} | {ms(p['trivial_p95'])} | |")
+    print(f"| … request header date → idle header date, median | {ms(g['trivial_inside'])} | "
+          f"{ms(p['trivial_inside'])} | |")
     print(f"| 10,000 printed lines request → idle | {ms(g['lines'])} | {ms(p['lines'])} | ≤ 30 ms |")
     print(f"| … stream messages (all bytes in order?) | {g['lines_msgs']} ({'yes' if g['lines_ok'] else 'NO'}) | "
           f"{p['lines_msgs']} ({'yes' if p['lines_ok'] else 'NO'}) | ≤ 20 |")
