@@ -16,10 +16,12 @@
 // yaegi would otherwise run it after every later cell.
 //
 // Pre-imported, usable without an import line: fmt, math, strings, time,
-// gonum's mat (gonum.org/v1/gonum/mat), and gotensor's display, tensor and
-// gpu (autograd once it exists: add it to preImported and to
-// runtime/exports). Any standard-library package can be imported; importing
-// a package twice is harmless.
+// gonum's mat (gonum.org/v1/gonum/mat), and gotensor's display, tensor, gpu,
+// autograd, nn (gotensor/autograd/nn) and optim (gotensor/autograd/optim).
+// Any standard-library package can be imported; importing a package twice
+// is harmless. Adding a compiled package for cells: list it in
+// runtime/exports (Packages and the go:generate line), regenerate, and add
+// it to preImported if cells should not need an import line.
 //
 // # Results and rich output
 //

@@ -98,6 +98,9 @@ var preImported = []importSpec{
 	{name: "display", path: "gotensor/display"},
 	{name: "tensor", path: "gotensor/tensor"},
 	{name: "gpu", path: "gotensor/gpu"},
+	{name: "autograd", path: "gotensor/autograd"},
+	{name: "nn", path: "gotensor/autograd/nn"},
+	{name: "optim", path: "gotensor/autograd/optim"},
 }
 
 // New starts a session: an interpreter with the standard library, the
