@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-zeromq/zmq4"
 )
@@ -120,6 +121,7 @@ func (k *Kernel) complete(sock zmq4.Socket, req *Message) {
 	if !k.decode(sock, req, &c) {
 		return
 	}
+	c.CursorPos = clampCursor(c.Code, c.CursorPos)
 	r := CompleteReply{Status: "ok", Matches: []string{}, CursorStart: c.CursorPos, CursorEnd: c.CursorPos, Metadata: map[string]any{}}
 	if cp, ok := k.eval.(Completer); ok {
 		matches, start, end := cp.Complete(c.Code, c.CursorPos)
@@ -136,6 +138,7 @@ func (k *Kernel) inspect(sock zmq4.Socket, req *Message) {
 	if !k.decode(sock, req, &c) {
 		return
 	}
+	c.CursorPos = clampCursor(c.Code, c.CursorPos)
 	r := InspectReply{Status: "ok", Data: map[string]any{}, Metadata: map[string]any{}}
 	if in, ok := k.eval.(Inspector); ok {
 		data, found := in.Inspect(c.Code, c.CursorPos, c.DetailLevel)
@@ -221,4 +224,11 @@ func (k *Kernel) shutdown(sock zmq4.Socket, req *Message) {
 func (k *Kernel) interrupt(sock zmq4.Socket, req *Message) {
 	k.Interrupt()
 	k.reply(sock, req, "interrupt_reply", statusReply{Status: "ok"})
+}
+
+// clampCursor keeps a client's cursor_pos (in Unicode code points) within
+// the code, so evaluators never see a position outside it.
+func clampCursor(code string, cursor int) int {
+	n := utf8.RuneCountInString(code)
+	return max(0, min(cursor, n))
 }

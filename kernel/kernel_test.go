@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"strings"
 	"testing"
@@ -557,5 +558,63 @@ func TestStuckSubscriberIsDropped(t *testing.T) {
 	t.Logf("64 MiB with a stuck subscriber: %v", time.Since(start))
 	if !strings.Contains(lg.String(), "took in nothing") {
 		t.Errorf("log lacks the stuck subscriber:\n%s", lg.String())
+	}
+}
+
+// TestRandomRequestsNeverStopTheKernel sends signed requests of every type
+// with contents of random shapes (wrong types, nulls, huge numbers, deep
+// nesting) and checks that the kernel answers a kernel_info_request after
+// each batch.
+func TestRandomRequestsNeverStopTheKernel(t *testing.T) {
+	p, _, _ := startKernel(t, "tcp", kernel.Options{})
+	rng := rand.New(rand.NewPCG(1, 2))
+	var value func(depth int) any
+	value = func(depth int) any {
+		switch rng.IntN(9) {
+		case 0:
+			return nil
+		case 1:
+			return rng.IntN(2) == 0
+		case 2:
+			return rng.NormFloat64() * 1e12
+		case 3:
+			return -1 << 62
+		case 4:
+			return strings.Repeat("é{", rng.IntN(50))
+		case 5:
+			return "print x"
+		case 6:
+			if depth > 3 {
+				return 7
+			}
+			return []any{value(depth + 1), value(depth + 1)}
+		default:
+			if depth > 3 {
+				return "deep"
+			}
+			m := map[string]any{}
+			for range rng.IntN(4) {
+				m[[]string{"code", "cursor_pos", "detail_level", "n", "hist_access_type", "pattern", "comm_id",
+					"target_name", "data", "silent", "store_history", "allow_stdin", "stop_on_error", "user_expressions",
+					"session", "start", "stop", "output", "unique"}[rng.IntN(19)]] = value(depth + 1)
+			}
+			return m
+		}
+	}
+	types := []string{"execute_request", "complete_request", "inspect_request", "is_complete_request", "history_request",
+		"comm_info_request", "comm_open", "comm_msg", "comm_close", "kernel_info_request", "nonsense_request"}
+	for batch := range 10 {
+		for range 30 {
+			c := value(0)
+			if rng.IntN(3) > 0 { // mostly objects with the right keys
+				m := map[string]any{"code": value(3), "cursor_pos": value(3), "hist_access_type": []any{"tail", "range", "search", 5}[rng.IntN(4)], "n": value(3)}
+				c = m
+			}
+			p.send("shell", types[rng.IntN(len(types))], c)
+		}
+		id := p.send("shell", "kernel_info_request", map[string]any{})
+		if m := p.reply("shell", id); content(m)["status"] != "ok" {
+			t.Fatalf("batch %d: kernel_info_reply %v", batch, content(m))
+		}
 	}
 }
