@@ -1,0 +1,289 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"reflect"
+	"strings"
+
+	"github.com/traefik/yaegi/interp"
+)
+
+// compiled is a program ready to run.
+type compileUnit struct {
+	node ast.Node
+	// fallback is compiled instead when node fails: the trailing expression
+	// without its result capture (a call with no or several values).
+	fallback ast.Node
+	// forget lists names to drop before compiling (redefinitions).
+	forget []string
+	// importSpecs are recorded as imported once the unit compiles.
+	importSpecs []importSpec
+}
+
+// compileCell parses, rewrites and compiles every segment of a cell. On any
+// error the interpreter's symbols are restored, so a failed cell leaves
+// nothing half-defined behind.
+func (s *Session) compileCell(code string) (progs []*interp.Program, cerr *CellError) {
+	units, cerr := s.prepare(code)
+	if cerr != nil {
+		return nil, cerr
+	}
+	snap := s.syms.snapshot()
+	importsBefore := make(map[string]string, len(s.imports))
+	for k, v := range s.imports {
+		importsBefore[k] = v
+	}
+	defer func() {
+		if cerr != nil {
+			s.syms.restore(snap)
+			s.imports = importsBefore
+		}
+	}()
+	for _, u := range units {
+		for _, name := range u.forget {
+			s.syms.forget(name)
+		}
+		p, err := s.compileAST(u.node)
+		if err != nil && u.fallback != nil {
+			p, err = s.compileAST(u.fallback)
+		}
+		if err != nil {
+			var ie *internalError
+			if errors.As(err, &ie) {
+				s.internalPanic = ie.msg
+				return nil, compileError(s.explainInternal(ie), code)
+			}
+			return nil, compileError(s.explain(err, u.node, snap), code)
+		}
+		for _, sp := range u.importSpecs {
+			s.imports[sp.name] = sp.path
+		}
+		progs = append(progs, p)
+	}
+	return progs, nil
+}
+
+// explain improves yaegi's least helpful message: a global statement using
+// an undefined name fails as "constant definition loop". The pre-pass looks
+// for the first identifier that nothing defines and names it instead.
+func (s *Session) explain(err error, n ast.Node, before map[string]reflect.Value) error {
+	if !strings.Contains(err.Error(), "definition loop") {
+		return err
+	}
+	// Judge by the symbols from before the cell: the failed compile itself
+	// leaves a placeholder for the undefined name.
+	known := func(name string) bool { _, ok := before[name]; return ok }
+	if id := firstUndefined(n, known); id != nil {
+		p := s.in.FileSet().Position(id.Pos())
+		return fmt.Errorf("%s:%d:%d: undefined: %s", cellFile, p.Line, p.Column, id.Name)
+	}
+	return err
+}
+
+// compileAST compiles n, turning the interpreter's internal panics (it has
+// several on unusual input) into errors.
+func (s *Session) compileAST(n ast.Node) (p *interp.Program, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &internalError{msg: fmt.Sprint(r), node: n}
+		}
+	}()
+	return s.in.CompileAST(n)
+}
+
+// internalError is a panic inside yaegi's compiler.
+type internalError struct {
+	msg  string
+	node ast.Node
+}
+
+func (e *internalError) Error() string { return "yaegi cannot compile this: " + e.msg }
+
+// explainInternal points a yaegi compiler panic at its likeliest cause: a
+// range statement over a function or an integer yaegi cannot type.
+func (s *Session) explainInternal(e *internalError) error {
+	var rng *ast.RangeStmt
+	ast.Inspect(e.node, func(n ast.Node) bool {
+		if r, ok := n.(*ast.RangeStmt); ok && rng == nil {
+			rng = r
+		}
+		return rng == nil
+	})
+	if rng == nil || e.msg != "nil type" {
+		return e
+	}
+	p := s.in.FileSet().Position(rng.X.Pos())
+	return fmt.Errorf("%s:%d:%d: cannot range over %s: yaegi cannot range over a function, nor over an integer whose type the pre-pass could not see (write int(...) around it)",
+		cellFile, p.Line, p.Column, nodeString(token.NewFileSet(), rng.X))
+}
+
+// prepare runs the pre-pass: split the cell, drop repeated imports, parse
+// and rewrite each segment, and turn a trailing expression into a result
+// capture.
+func (s *Session) prepare(code string) ([]compileUnit, *CellError) {
+	segs, err := splitCell(code)
+	if err != nil {
+		return nil, syntaxError(err, code)
+	}
+	p := &prep{s: s, code: code, fset: s.in.FileSet(), oracle: &intOracle{globals: s.comp.globalKind}}
+	for i, seg := range segs {
+		var cerr *CellError
+		switch seg.kind {
+		case segPackage:
+			// A whole program pasted into a cell: its package clause is
+			// dropped and its main function runs after its declarations.
+			p.program = true
+		case segImport:
+			cerr = p.imports(seg)
+		case segDecl:
+			cerr = p.decls(seg)
+		case segStmt:
+			cerr = p.stmts(seg, i == len(segs)-1)
+		}
+		if cerr != nil {
+			return nil, cerr
+		}
+	}
+	if p.program && p.hasMain {
+		call := &ast.ExprStmt{X: &ast.CallExpr{Fun: ast.NewIdent("_gt_main")}}
+		p.units = append(p.units, compileUnit{node: &ast.BlockStmt{List: []ast.Stmt{call}}})
+	}
+	return p.units, nil
+}
+
+// prep is the pre-pass state of one cell.
+type prep struct {
+	s       *Session
+	code    string
+	fset    *token.FileSet
+	oracle  *intOracle
+	units   []compileUnit
+	program bool // the cell has a package clause
+	hasMain bool // the cell declares func main
+}
+
+// imports keeps the imports the session does not have yet.
+func (p *prep) imports(seg segment) *CellError {
+	f, err := parseDecls(p.fset, p.code, seg)
+	if err != nil {
+		return syntaxError(err, p.code)
+	}
+	var keep []importSpec
+	var forget []string
+	for _, sp := range imports(p.fset, f) {
+		if path, ok := p.s.imports[sp.name]; ok {
+			if path == sp.path {
+				continue // already imported: harmless
+			}
+			forget = append(forget, p.s.importKeys(sp.name)...)
+		}
+		keep = append(keep, sp)
+	}
+	if len(keep) == 0 {
+		return nil
+	}
+	f, err = parseFileSrc(p.fset, importSource(keep))
+	if err != nil {
+		return syntaxError(err, p.code)
+	}
+	p.units = append(p.units, compileUnit{node: f, forget: forget, importSpecs: keep})
+	return nil
+}
+
+// decls prepares declarations; redefined names are forgotten first.
+func (p *prep) decls(seg segment) *CellError {
+	f, err := parseDecls(p.fset, p.code, seg)
+	if err != nil {
+		return syntaxError(err, p.code)
+	}
+	// yaegi runs main after compiling anything once main exists in package
+	// main: a cell's main is renamed, and called only for a pasted program.
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == "main" {
+			fd.Name.Name = "_gt_main"
+			p.hasMain = true
+		}
+	}
+	p.s.newRewriter(p.oracle).rewrite(f)
+	p.s.comp.noteDecls(p.fset, f)
+	var forget []string
+	for _, name := range declaredNames(f) {
+		if p.s.syms.has(name) {
+			forget = append(forget, name)
+		}
+	}
+	p.units = append(p.units, compileUnit{node: f, forget: forget})
+	return nil
+}
+
+// stmts prepares statements; in the cell's last segment a trailing
+// expression becomes the result.
+func (p *prep) stmts(seg segment, last bool) *CellError {
+	body, err := parseStmts(p.fset, p.code, seg)
+	if err != nil {
+		return syntaxError(err, p.code)
+	}
+	for _, st := range body.List {
+		if d, ok := st.(*ast.DeferStmt); ok {
+			pos := p.fset.Position(d.Pos())
+			return compileError(fmt.Errorf("%s:%d:%d: defer at the top level of a cell is not supported: put it inside a function", cellFile, pos.Line, pos.Column), p.code)
+		}
+	}
+	p.s.newRewriter(p.oracle).rewrite(body)
+	p.s.comp.noteStmts(body)
+	var tail *ast.ExprStmt
+	if last && len(body.List) > 0 {
+		if es, ok := body.List[len(body.List)-1].(*ast.ExprStmt); ok {
+			tail = es
+			body.List = body.List[:len(body.List)-1]
+		}
+	}
+	if len(body.List) > 0 {
+		p.units = append(p.units, compileUnit{node: body})
+	}
+	if tail != nil {
+		p.units = append(p.units, resultUnit(tail))
+	}
+	return nil
+}
+
+func (s *Session) newRewriter(o *intOracle) *rewriter {
+	r := newRewriter(o)
+	r.handles = s.handles
+	return r
+}
+
+// resultUnit turns a trailing expression x into `_gt_emit(x)`, falling back
+// to plain `x` when x has no single value (fmt.Println(...), a void call).
+func resultUnit(es *ast.ExprStmt) compileUnit {
+	pos := es.Pos()
+	emit := &ast.ExprStmt{X: &ast.CallExpr{
+		Fun:    &ast.Ident{Name: "_gt_emit", NamePos: pos},
+		Lparen: pos, Args: []ast.Expr{es.X}, Rparen: es.End(),
+	}}
+	u := compileUnit{
+		node:     &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{emit}, Rbrace: es.End()},
+		fallback: &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{es}, Rbrace: es.End()},
+	}
+	if call, ok := es.X.(*ast.CallExpr); ok {
+		if _, builtin := builtinName(call.Fun); builtin {
+			u.node, u.fallback = u.fallback, nil
+		}
+	}
+	return u
+}
+
+// importKeys lists the symbol-table keys under which the interpreter stores
+// an import bound to name ("name/file").
+func (s *Session) importKeys(name string) []string {
+	var keys []string
+	for _, k := range s.syms.names() {
+		if len(k) > len(name) && k[:len(name)+1] == name+"/" {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
