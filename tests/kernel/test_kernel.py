@@ -277,3 +277,24 @@ def test_ten_thousand_lines_in_order(shared_kernel):
     want = "".join(f"line {i}\n" for i in range(10000))
     assert stream_text(msgs) == want
     assert sum(1 for m in msgs if m["msg_type"] == "stream") <= 20
+
+
+@pytest.mark.parametrize("msg_type,content", [
+    ("complete_request", {"code": "fmt.Prin", "cursor_pos": 999}),
+    ("complete_request", {"code": "fmt.Prin", "cursor_pos": -5}),
+    ("complete_request", {"code": "héllo wörld", "cursor_pos": 3}),
+    ("inspect_request", {"code": "fmt.Println", "cursor_pos": 10**9, "detail_level": 1}),
+    ("is_complete_request", {"code": "\x00\xff{{{((("}),
+    ("history_request", {"hist_access_type": "nonsense"}),
+    ("history_request", {"hist_access_type": "search", "pattern": "[", "n": -1}),
+    ("complete_request", {"code": 42}),
+])
+def test_odd_requests_get_replies(shared_kernel, msg_type, content):
+    _, kc = shared_kernel
+    msg = kc.session.msg(msg_type, content)
+    kc.shell_channel.send(msg)
+    reply = shell_reply(kc, msg["header"]["msg_id"], timeout=10)
+    assert reply["msg_type"] == msg_type.replace("_request", "_reply")
+    ok = ("ok", "error") if msg_type != "is_complete_request" else ("complete", "incomplete", "invalid", "unknown")
+    assert reply["content"]["status"] in ok, reply["content"]
+    assert kc.kernel_info(reply=True, timeout=TIMEOUT)["content"]["status"] == "ok"
