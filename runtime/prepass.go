@@ -101,7 +101,23 @@ func splitCell(src string) ([]segment, error) {
 	if itemStart >= 0 {
 		addItem(itemStart, len(toks)-1)
 	}
-	// A declaration keeps the comment lines right above it (its doc).
+	attachDocComments(src, segs)
+	// Segments end where the next begins, so comments between items stay
+	// attached and the last segment runs to the end of the cell.
+	for i := range segs {
+		if i+1 < len(segs) {
+			segs[i].end = segs[i+1].start
+		} else {
+			segs[i].end = len(src)
+		}
+	}
+	return segs, nil
+}
+
+// attachDocComments moves the start of each declaration segment up over the
+// comment lines right above it, its doc comment, which would otherwise end
+// the previous segment.
+func attachDocComments(src string, segs []segment) {
 	for i := range segs {
 		if segs[i].kind != segDecl || segs[i].col != 1 {
 			continue
@@ -121,16 +137,6 @@ func splitCell(src string) ([]segment, error) {
 		}
 		segs[i].start, segs[i].line = start, line
 	}
-	// Segments end where the next begins, so comments between items stay
-	// attached and the last segment runs to the end of the cell.
-	for i := range segs {
-		if i+1 < len(segs) {
-			segs[i].end = segs[i+1].start
-		} else {
-			segs[i].end = len(src)
-		}
-	}
-	return segs, nil
 }
 
 // classify tells a declaration from a statement by the item's first tokens:
