@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	goruntime "runtime"
 	"runtime/debug"
 	"strings"
@@ -116,6 +117,9 @@ func runInstall(args []string, stdout, stderr io.Writer) error {
 	exe, err := os.Executable()
 	if err != nil {
 		return fmt.Errorf("locate the gotensor binary: %w", err)
+	}
+	if strings.Contains(exe, string(filepath.Separator)+"go-build") {
+		fmt.Fprintf(stderr, "gotensor: warning: %s is a temporary `go run` binary; build with `go build` and install from that\n", exe)
 	}
 	spec, err := install.NewSpec(exe)
 	if err != nil {
