@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -616,5 +617,35 @@ func TestRandomRequestsNeverStopTheKernel(t *testing.T) {
 		if m := p.reply("shell", id); content(m)["status"] != "ok" {
 			t.Fatalf("batch %d: kernel_info_reply %v", batch, content(m))
 		}
+	}
+}
+
+// TestIPCStaleSocketFiles starts a kernel over ipc where a killed kernel left
+// its socket files: they are replaced, as libzmq would.
+func TestIPCStaleSocketFiles(t *testing.T) {
+	dir := t.TempDir()
+	ci := &kernel.ConnectionInfo{Transport: "ipc", IP: filepath.Join(dir, "k"), Key: testKey,
+		ShellPort: 1, ControlPort: 2, StdinPort: 3, IOPubPort: 4, HBPort: 5}
+	for port := 1; port <= 5; port++ {
+		l, err := net.Listen("unix", fmt.Sprintf("%s-%d", ci.IP, port))
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.(*net.UnixListener).SetUnlinkOnClose(false)
+		l.Close()
+	}
+	k, err := kernel.New(ci, &fakeEval{vars: map[string]string{}}, kernel.Options{Log: &testLog{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := k.Listen(); err != nil {
+		t.Fatalf("Listen over stale ipc files: %v", err)
+	}
+	go k.Run(context.Background())
+	defer k.Shutdown(false)
+	p := connect(t, ci)
+	reply, _ := p.execute("print ok", nil)
+	if c := content(reply); c["status"] != "ok" {
+		t.Errorf("reply %v", c)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"log"
 	"math"
 	"net"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -88,6 +89,9 @@ func (t guardTransport) Dial(ctx context.Context, d transport.Dialer, addr strin
 }
 
 func (t guardTransport) Listen(ctx context.Context, addr string) (net.Listener, error) {
+	if t.g.network == "unix" {
+		removeStaleSocket(addr)
+	}
 	l, err := t.inner.Listen(ctx, addr)
 	if err != nil {
 		return nil, err
@@ -96,6 +100,21 @@ func (t guardTransport) Listen(ctx context.Context, addr string) (net.Listener, 
 }
 
 func (t guardTransport) Addr(ep string) (string, error) { return t.inner.Addr(ep) }
+
+// removeStaleSocket removes a Unix socket file that nothing listens on, as
+// libzmq does before binding: a kernel that was killed leaves its ipc files
+// behind, and the restarted kernel gets the same paths from the client.
+func removeStaleSocket(path string) {
+	fi, err := os.Lstat(path)
+	if err != nil || fi.Mode()&os.ModeSocket == 0 {
+		return
+	}
+	if c, err := net.DialTimeout("unix", path, 100*time.Millisecond); err == nil {
+		c.Close() // a live kernel owns it: let Listen fail
+		return
+	}
+	_ = os.Remove(path)
+}
 
 // guardListener accepts connections on its own goroutine and hands one to
 // zmq4 only once the peer has sent its 10-byte ZMTP signature, which every
