@@ -67,7 +67,9 @@
 // 40–350 µs after the cancel on the shared 2-core test machine; the tests
 // require ≤ 20 ms) and everything defined before stays. A cell stuck inside
 // one long compiled call is reported at once, and the next cell waits for
-// that call to return.
+// that call to return, for at most 2 s: a call blocked for good (a
+// sync.WaitGroup.Wait nothing releases) is then abandoned with a note, its
+// goroutine left blocked.
 // An interrupt also stops goroutines that earlier cells started.
 //
 // # What the pre-pass rewrites

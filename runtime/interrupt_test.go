@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 )
@@ -95,5 +96,31 @@ func TestInterruptRightAway(t *testing.T) {
 		if err != nil || res == nil || res.Data["text/plain"] != "7" {
 			t.Fatalf("after an interrupt %dµs in: kept = %v, %v; want 7", i*20, res, err)
 		}
+	}
+}
+
+// TestInterruptDeadlockedCell interrupts a cell blocked for good inside a
+// compiled call: the session must stay usable.
+func TestInterruptDeadlockedCell(t *testing.T) {
+	s := newSession(t)
+	exec(t, s, `import "sync"
+kept := 5`)
+	lat, err := interruptAfter(t, s, `var wg sync.WaitGroup
+wg.Add(1)
+wg.Wait()`, 50*time.Millisecond)
+	var ce *CellError
+	if !errors.As(err, &ce) || ce.Name != "Interrupted" || lat > 20*time.Millisecond {
+		t.Fatalf("interrupting wg.Wait() = %v after %v, want Interrupted within 20ms", err, lat)
+	}
+	start := time.Now()
+	res, err, rec := exec(t, s, `kept`)
+	if err != nil || res == nil || res.Data["text/plain"] != "5" {
+		t.Fatalf("after abandoning the blocked cell: kept = %v, %v; want 5", res, err)
+	}
+	if took := time.Since(start); took > zombieGrace+time.Second {
+		t.Errorf("next cell took %v, want about %v", took, zombieGrace)
+	}
+	if !strings.Contains(rec.stream("stderr"), "abandoned") {
+		t.Errorf("next cell stderr = %q, want a note about the abandoned cell", rec.stream("stderr"))
 	}
 }

@@ -61,9 +61,9 @@ type Session struct {
 	syms symTable
 	rc   *runControl
 
-	// zombie is closed when an interrupted run has really ended; the next
-	// cell waits for it (see runControl).
-	zombie chan struct{}
+	// zombie is an interrupted run that has not unwound yet; the next cell
+	// waits for it (see runControl).
+	zombie *zombie
 
 	execMu  sync.Mutex        // one Execute at a time
 	imports map[string]string // import name → path, as the interpreter knows them
@@ -249,25 +249,33 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (*Result
 	return &Result{Data: run.result, Metadata: map[string]any{}}, nil
 }
 
+// zombie is an interrupted run still inside a compiled call.
+type zombie struct {
+	finished <-chan struct{} // closed when the run has unwound
+	abandon  chan struct{}   // closed to stop re-stopping it
+}
+
+// zombieGrace is how long a cell waits for an interrupted run to unwind
+// before abandoning it.
+const zombieGrace = 2 * time.Second
+
 // waitZombie waits for an interrupted run stuck in a compiled call to
-// return, telling the user when that takes a while.
+// return. One blocked for good (a sync.WaitGroup.Wait that nothing will
+// release) is abandoned after zombieGrace, with a warning, so the session
+// stays usable: its goroutine stays blocked, and should the call ever
+// return, its cell's remaining top-level statements may run.
 func (s *Session) waitZombie(ctx context.Context, out Output) error {
+	z := s.zombie
 	select {
-	case <-s.zombie:
-		s.zombie = nil
-		return nil
-	case <-time.After(time.Second):
-		out.Stream("stderr", "waiting for the interrupted cell to return from a compiled call...\n")
+	case <-z.finished:
+	case <-time.After(zombieGrace):
+		out.Stream("stderr", "note: the interrupted cell is still blocked inside a compiled call; it is abandoned\n")
+		close(z.abandon)
 	case <-ctx.Done():
 		return interruptedError()
 	}
-	select {
-	case <-s.zombie:
-		s.zombie = nil
-		return nil
-	case <-ctx.Done():
-		return interruptedError()
-	}
+	s.zombie = nil
+	return nil
 }
 
 // dropInternalLog removes the line yaegi's compiler logs (through the
@@ -323,12 +331,15 @@ func (s *Session) run(ctx context.Context, run *cellRun, p *interp.Program, code
 		s.rc.stop(ch)
 		// Keep stopping until the run has unwound: a run cancelled before its
 		// goroutine started would otherwise adopt the new run id and go on.
+		z := &zombie{finished: finished, abandon: make(chan struct{})}
 		go func() {
 			tick := time.NewTicker(time.Millisecond)
 			defer tick.Stop()
 			for {
 				select {
 				case <-finished:
+					return
+				case <-z.abandon:
 					return
 				case <-tick.C:
 					s.rc.bump()
@@ -340,7 +351,7 @@ func (s *Session) run(ctx context.Context, run *cellRun, p *interp.Program, code
 		case <-time.After(5 * time.Millisecond):
 			// Still inside a compiled call: report now, and make the next
 			// cell wait until the run has unwound.
-			s.zombie = finished
+			s.zombie = z
 		}
 		return interruptedError()
 	}
