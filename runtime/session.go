@@ -231,6 +231,13 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (*Result
 	run := &cellRun{out: out, st: newStreamer(out), done: ctx.Done()}
 	s.begin(run)
 	defer s.end(run)
+	defer func() {
+		// Whatever the outcome, completion sees what the cell defined; not
+		// while an interrupted run may still be writing the globals.
+		if s.zombie == nil {
+			s.comp.refresh()
+		}
+	}()
 
 	progs, cerr := s.compileCell(code)
 	if cerr != nil {
@@ -242,7 +249,6 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (*Result
 			return nil, err
 		}
 	}
-	s.comp.refresh()
 	if run.result == nil {
 		return nil, nil
 	}
