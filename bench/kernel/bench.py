@@ -51,6 +51,7 @@ KERNELS = {
     },
 }
 LINES = "".join(f"line {i}\n" for i in range(10000))
+LINE_RUNS = 5
 
 
 def wait_reply(get, msg_id, timeout=60):
@@ -136,12 +137,16 @@ def measure(name, cells, starts):
         row["trivial_p95"] = times[int(0.95 * (len(times) - 1))]
         row["trivial_inside"] = statistics.median(inside)
 
-        took, msgs, _ = run_cell(kc, code["lines"])
-        streams = [m for m in msgs if m["msg_type"] == "stream"]
-        text = "".join(m["content"]["text"] for m in streams)
-        row["lines"] = took
-        row["lines_msgs"] = len(streams)
-        row["lines_ok"] = text == LINES
+        runs, counts, ok = [], [], True
+        for _ in range(LINE_RUNS):
+            took, msgs, _ = run_cell(kc, code["lines"])
+            streams = [m for m in msgs if m["msg_type"] == "stream"]
+            runs.append(took)
+            counts.append(len(streams))
+            ok = ok and "".join(m["content"]["text"] for m in streams) == LINES
+        row["lines"] = statistics.median(runs)
+        row["lines_msgs"] = max(counts)
+        row["lines_ok"] = ok
 
         run_cell(kc, code["define"])
         msg_id = kc.execute(code["loop"])
@@ -198,8 +203,8 @@ def main():
     print(f"| trivial cell request → idle, p95 | {ms(g['trivial_p95'])} | {ms(p['trivial_p95'])} | |")
     print(f"| … request header date → idle header date, median | {ms(g['trivial_inside'])} | "
           f"{ms(p['trivial_inside'])} | |")
-    print(f"| 10,000 printed lines request → idle | {ms(g['lines'])} | {ms(p['lines'])} | ≤ 30 ms |")
-    print(f"| … stream messages (all bytes in order?) | {g['lines_msgs']} ({'yes' if g['lines_ok'] else 'NO'}) | "
+    print(f"| 10,000 printed lines request → idle, median of {LINE_RUNS} | {ms(g['lines'])} | {ms(p['lines'])} | ≤ 30 ms |")
+    print(f"| … stream messages, most in a run (all bytes in order?) | {g['lines_msgs']} ({'yes' if g['lines_ok'] else 'NO'}) | "
           f"{p['lines_msgs']} ({'yes' if p['lines_ok'] else 'NO'}) | ≤ 20 |")
     print(f"| interrupt of an endless loop → execute_reply | {ms(g['interrupt'])} ({g['interrupt_status']}) | "
           f"{ms(p['interrupt'])} ({p['interrupt_status']}) | ≤ 20 ms |")
