@@ -241,8 +241,10 @@ func (p *prep) stmts(seg segment, last bool) *CellError {
 			body.List = body.List[:len(body.List)-1]
 		}
 	}
-	if len(body.List) > 0 {
-		p.units = append(p.units, compileUnit{node: body})
+	// One unit per statement: yaegi reports a panic at the first statement
+	// of the block it runs, so this makes it the failing statement.
+	for _, st := range body.List {
+		p.units = append(p.units, compileUnit{node: &ast.BlockStmt{Lbrace: st.Pos(), List: []ast.Stmt{st}, Rbrace: st.End()}})
 	}
 	if tail != nil {
 		p.units = append(p.units, resultUnit(tail))

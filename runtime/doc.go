@@ -120,10 +120,12 @@
 //     also assigns to it;
 //   - defer at the top level of a cell is rejected (yaegi runs it twice):
 //     defer inside functions works;
-//   - panic tracebacks name the functions and cell lines yaegi reports,
-//     which for frames inside a function point at the enclosing statement
-//     rather than the exact call; runtime panics are yaegi's reflection
-//     errors translated back to Go's messages where known;
+//   - yaegi locates a panicking frame only at the first statement of the
+//     function or block it was running: a traceback shows the exact cell
+//     line of the failing top-level statement (each is compiled on its own),
+//     but names the functions it went through with the line where their body
+//     starts, not the line that panicked; runtime panics are yaegi's
+//     reflection errors translated back to Go's messages where known;
 //   - the println builtin writes to standard output;
 //   - unbounded recursion exhausts the Go stack, which no program can
 //     recover from: the kernel process dies (Jupyter restarts it);

@@ -132,8 +132,9 @@ func runError(err error, code string) *CellError {
 	return e
 }
 
-// panicLine matches yaegi's per-frame panic report: "cell:5:3: panic: main.f(...)".
-var panicLine = regexp.MustCompile(`^cell:(\d+):(\d+): panic: (.*)$`)
+// panicLine matches yaegi's per-frame panic report: "cell:5:3: panic:
+// main.f(...)", or "-: panic: ..." for a node without a position.
+var panicLine = regexp.MustCompile(`^(?:cell:(\d+):(\d+)|-): panic: (.*)$`)
 
 // panicError reports a panic: its value, where in the cell it happened
 // (innermost first), and the compiled frames it went through, trimmed of
@@ -154,17 +155,19 @@ func panicError(p interp.Panic, trace []string, code string) *CellError {
 	}
 	for _, t := range trace {
 		where, line, col, ok := panicFrame(t)
-		if !ok {
+		if !ok || where == "" {
 			continue
 		}
-		if t == prev {
+		if where == prev {
 			repeats++
 			continue
 		}
 		flushRepeats()
-		prev = t
+		prev = where
 		e.Traceback = append(e.Traceback, where)
-		e.Traceback = append(e.Traceback, sourceLines(code, line, col)...)
+		if line > 0 {
+			e.Traceback = append(e.Traceback, sourceLines(code, line, col)...)
+		}
 	}
 	flushRepeats()
 	if frames := compiledFrames(string(p.Stack)); len(frames) > 0 {
@@ -183,24 +186,31 @@ var yaegiPanics = map[string]string{
 	"reflect: call of reflect.Value.Set on zero Value": "runtime error: invalid memory address or nil pointer dereference",
 }
 
-// panicFrame reads one of yaegi's panic frame reports as
-// "cell line 3, in f" plus the position.
+// panicFrame reads one of yaegi's panic frame reports. yaegi positions a
+// frame at the first statement of the function or block it was running, so
+// the cell line is shown only for the cell's own top-level statements
+// (compiled one per block) and a function frame is named, not located.
 func panicFrame(report string) (where string, line, col int, ok bool) {
 	m := panicLine.FindStringSubmatch(report)
 	if m == nil {
 		return "", 0, 0, false
 	}
-	line, _ = strconv.Atoi(m[1])
-	col, _ = strconv.Atoi(m[2])
 	fn := strings.TrimPrefix(strings.TrimSuffix(m[3], "(...)"), "main.")
-	where = "cell line " + m[1]
+	body := ""
+	if m[1] != "" {
+		body = ", whose body starts at cell line " + m[1]
+	}
 	switch {
 	case fn == "func" || strings.HasSuffix(fn, ".func"):
-		where += ", in a function literal"
+		return "in a function literal" + body, 0, 0, true
 	case fn != "" && fn != "main" && !strings.HasPrefix(fn, "_gt_"):
-		where += ", in " + fn
+		return "in " + fn + body, 0, 0, true
+	case m[1] == "":
+		return "", 0, 0, false
 	}
-	return where, line, col, true
+	line, _ = strconv.Atoi(m[1])
+	col, _ = strconv.Atoi(m[2])
+	return "cell line " + m[1], line, col, true
 }
 
 // compiledFrames keeps the stack frames of library code (gotensor packages,

@@ -112,9 +112,11 @@ func newRewriter(o *intOracle) *rewriter {
 	return &rewriter{oracle: o, done: map[ast.Stmt]bool{}}
 }
 
-func (r *rewriter) fresh(prefix string) *ast.Ident {
+// fresh returns a new identifier at pos (positions matter: yaegi reports a
+// panic at the first node of a block, which may be a generated one).
+func (r *rewriter) fresh(prefix string, pos token.Pos) *ast.Ident {
 	r.n++
-	return ast.NewIdent(prefix + itoa(r.n))
+	return &ast.Ident{Name: prefix + itoa(r.n), NamePos: pos}
 }
 
 func itoa(n int) string {
@@ -209,11 +211,11 @@ func (r *rewriter) rewriteStmt(s ast.Stmt) ast.Stmt {
 // and n is evaluated once.
 func (r *rewriter) rangeInt(st *ast.RangeStmt) ast.Stmt {
 	pos := st.For
-	lim := r.fresh("_gt_lim")
+	lim := r.fresh("_gt_lim", pos)
 	key := st.Key
 	tok := st.Tok
 	if key == nil || isBlank(key) {
-		key, tok = r.fresh("_gt_i"), token.DEFINE
+		key, tok = r.fresh("_gt_i", pos), token.DEFINE
 	}
 	zero := &ast.BinaryExpr{X: lim, Op: token.SUB, Y: lim, OpPos: pos}
 	loop := &ast.ForStmt{
@@ -329,7 +331,7 @@ func (r *rewriter) perIterationRange(st *ast.RangeStmt) {
 	for _, e := range []ast.Expr{st.Key, st.Value} {
 		if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
 			names = append(names, id.Name)
-			id.Name = r.fresh("_gt_" + id.Name).Name
+			id.Name = r.fresh("_gt_"+id.Name, id.Pos()).Name
 			from = append(from, id.Name)
 		}
 	}
@@ -361,7 +363,7 @@ func (r *rewriter) perIterationFor(st *ast.ForStmt) {
 	rename := map[string]string{}
 	var from []string
 	for _, n := range list {
-		rename[n] = r.fresh("_gt_" + n).Name
+		rename[n] = r.fresh("_gt_"+n, st.For).Name
 		from = append(from, rename[n])
 	}
 	for _, l := range init.Lhs {
@@ -382,12 +384,12 @@ func (r *rewriter) wrapGo(st *ast.GoStmt) ast.Stmt {
 	var lhs, rhs, args []ast.Expr
 	fn := ast.Expr(call.Fun)
 	if _, builtin := builtinName(call.Fun); !builtin {
-		f := r.fresh("_gt_fn")
+		f := r.fresh("_gt_fn", pos)
 		lhs, rhs = append(lhs, f), append(rhs, call.Fun)
 		fn = f
 	}
 	for _, a := range call.Args {
-		v := r.fresh("_gt_arg")
+		v := r.fresh("_gt_arg", a.Pos())
 		lhs, rhs = append(lhs, v), append(rhs, a)
 		args = append(args, v)
 	}

@@ -393,7 +393,7 @@ func (s *Session) goPanic(v any) {
 		run.panicTrace = nil
 		run.mu.Unlock()
 		for _, l := range trace {
-			if where, _, _, ok := panicFrame(l); ok {
+			if where, _, _, ok := panicFrame(l); ok && where != "" {
 				msg += "    " + where + "\n"
 			}
 		}
