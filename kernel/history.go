@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // history keeps this session's inputs (and the text/plain of their results)
@@ -20,9 +21,28 @@ type historyEntry struct {
 	output *string // text/plain of the execute_result; nil when none
 }
 
+// Bounds on what history keeps in memory: the newest maxHistory entries, and
+// at most maxHistoryOutput bytes of each result's text (a huge repr stays in
+// the notebook, not in the kernel's memory).
+const (
+	maxHistory       = 10000
+	maxHistoryOutput = 64 << 10
+)
+
 func (h *history) add(line int, input string, output *string) {
+	if output != nil && len(*output) > maxHistoryOutput {
+		cut := (*output)[:maxHistoryOutput]
+		for len(cut) > 0 && !utf8.RuneStart((*output)[len(cut)]) { // do not split a character
+			cut = cut[:len(cut)-1]
+		}
+		cut += "…"
+		output = &cut
+	}
 	h.mu.Lock()
 	h.entries = append(h.entries, historyEntry{line: line, input: input, output: output})
+	if len(h.entries) > maxHistory {
+		h.entries = append(h.entries[:0:0], h.entries[len(h.entries)-maxHistory:]...)
+	}
 	h.mu.Unlock()
 }
 

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestSignerVerify(t *testing.T) {
@@ -176,5 +177,24 @@ func TestGlobRegexp(t *testing.T) {
 		if got := re.MatchString(tc.input); got != tc.want {
 			t.Errorf("globRegexp(%q).Match(%q) = %v, want %v", tc.pattern, tc.input, got, tc.want)
 		}
+	}
+}
+
+func TestHistoryBounds(t *testing.T) {
+	h := &history{}
+	big := strings.Repeat("é", maxHistoryOutput) // 2 bytes each: the cut falls inside the text
+	for i := 1; i <= maxHistory+5; i++ {
+		h.add(i, "x", &big)
+	}
+	got, err := h.query(HistoryRequest{HistAccessType: "tail", N: 1, Output: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := got[0][2].([]any)[1].(string)
+	if len(h.entries) != maxHistory || got[0][1] != maxHistory+5 {
+		t.Errorf("history keeps %d entries, newest line %v; want %d and %d", len(h.entries), got[0][1], maxHistory, maxHistory+5)
+	}
+	if !utf8.ValidString(out) || len(out) > maxHistoryOutput+len("…") || !strings.HasSuffix(out, "é…") {
+		t.Errorf("stored output: %d bytes, valid UTF-8 %v, ends %q", len(out), utf8.ValidString(out), out[len(out)-8:])
 	}
 }
