@@ -57,7 +57,7 @@ func (r *recorder) Input(prompt string, password bool) (string, error) {
 	}
 	s := r.inputs[0]
 	r.inputs = r.inputs[1:]
-	r.events = append(r.events, event{kind: "input", text: s, at: time.Now()})
+	r.events = append(r.events, event{kind: "input", text: prompt + s, at: time.Now()})
 	return s, nil
 }
 

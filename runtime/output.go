@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"regexp"
@@ -111,6 +112,22 @@ func (st *streamer) do(f func()) {
 	defer st.mu.Unlock()
 	st.emitLocked(true)
 	f()
+}
+
+// input calls ask with the unfinished last line of stdout as the prompt
+// (fmt.Print("name? ") before fmt.Scanln), after sending everything before
+// it, so the front end shows the prompt beside the input box.
+func (st *streamer) input(ask func(prompt string)) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	prompt := ""
+	if st.name == "stdout" && len(st.buf) > 0 && st.buf[len(st.buf)-1] != '\n' {
+		i := bytes.LastIndexByte(st.buf, '\n') + 1
+		prompt = string(st.buf[i:])
+		st.buf = st.buf[:i]
+	}
+	st.emitLocked(true)
+	ask(prompt)
 }
 
 // dropTail removes a not yet sent end of stream name that matches re.
@@ -243,7 +260,7 @@ func (r *inputReader) Read(p []byte) (int, error) {
 		}
 		var line string
 		var err error
-		run.st.do(func() { line, err = run.out.Input("", false) })
+		run.st.input(func(prompt string) { line, err = run.out.Input(prompt, false) })
 		if err != nil {
 			return 0, err
 		}

@@ -209,3 +209,19 @@ func TestBackgroundOutputShowsInNextCell(t *testing.T) {
 		t.Errorf("next cell stdout = %q, want %q", got, want)
 	}
 }
+
+func TestInputPromptIsTheUnfinishedLine(t *testing.T) {
+	s := newSession(t)
+	rec := &recorder{inputs: []string{"Ada"}}
+	_, err := s.Execute(context.Background(), `fmt.Println("hello")
+fmt.Print("name? ")
+var name string
+fmt.Scanln(&name)
+fmt.Println("hi", name)`, rec)
+	if err != nil {
+		t.Fatalf("Execute error: %v", err)
+	}
+	if got, want := rec.transcript(), "[stdout]hello\n[input name? Ada][stdout]hi Ada\n"; got != want {
+		t.Errorf("transcript = %q, want %q", got, want)
+	}
+}
