@@ -44,7 +44,7 @@
 //
 // # Output
 //
-// File descriptors 1 and 2 are pipes for the life of the first session
+// While any session is open, file descriptors 1 and 2 are pipes
 // (Options.NoFDCapture opts out), so output of interpreted and compiled code
 // alike reaches the running cell: fmt, log, os.Stdout.Write, C libraries,
 // goroutines. Streams are coalesced (first bytes within about 5 ms, then
@@ -56,7 +56,9 @@
 // captured bytes go to the process's real streams, so a test binary's own
 // output still reaches the test runner, and output of cell goroutines is
 // held for the next cell. The kernel logs through LogOutput, the real
-// standard error. fmt.Scan, Scanln and Scanf read through Output.Input.
+// standard error. fmt.Scan, Scanln and Scanf read through Output.Input,
+// with the unfinished last line of stdout (fmt.Print("name? ")) as the
+// prompt.
 //
 // # Interrupts
 //
