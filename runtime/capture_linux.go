@@ -27,10 +27,11 @@ type fdCapture struct {
 	mu   sync.Mutex
 	sink *streamer
 
-	flushMu sync.Mutex
-	seen    [2]chan struct{}
-	done    sync.WaitGroup
-	refs    int
+	flushMu    sync.Mutex
+	seen       [2]chan struct{}
+	delivering [2]sync.Mutex // held by a reader from a read's return to its delivery
+	done       sync.WaitGroup
+	refs       int
 }
 
 var (
@@ -126,6 +127,7 @@ func (c *fdCapture) read(i int, name string) {
 	var carry []byte
 	for {
 		n, err := c.r[i].Read(buf)
+		c.delivering[i].Lock()
 		if n > 0 {
 			data := append(carry, buf[:n]...)
 			carry = nil
@@ -147,8 +149,10 @@ func (c *fdCapture) read(i int, name string) {
 		}
 		if err != nil {
 			c.deliver(i, name, carry)
+			c.delivering[i].Unlock()
 			return
 		}
+		c.delivering[i].Unlock()
 	}
 }
 
@@ -217,11 +221,18 @@ func (c *fdCapture) flush() {
 	}
 }
 
-// flushPending flushes only when a pipe holds unread bytes: the cheap check
-// the ordered writers run before each write.
+// flushPending flushes only when a pipe holds unread bytes, and otherwise
+// waits for a delivery in progress: the cheap check the ordered writers run
+// before each write. (Bytes a reader has just taken from a pipe but not yet
+// locked for delivery can still pass; the window is a few instructions.)
 func (c *fdCapture) flushPending() {
 	if pending(c.r[0]) || pending(c.r[1]) {
 		c.flush()
+		return
+	}
+	for i := range 2 {
+		c.delivering[i].Lock()
+		c.delivering[i].Unlock()
 	}
 }
 
