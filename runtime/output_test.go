@@ -225,3 +225,26 @@ fmt.Println("hi", name)`, rec)
 		t.Errorf("transcript = %q, want %q", got, want)
 	}
 }
+
+// TestOrderOfInterpretedAndRawWrites alternates interpreted stdout with raw
+// writes to file descriptor 2: the ordered writer drains the pipes first.
+func TestOrderOfInterpretedAndRawWrites(t *testing.T) {
+	s := newSession(t)
+	_, err, rec := exec(t, s, `import "os"
+for i := range 200 {
+	fmt.Println("out", i)
+	os.Stderr.WriteString(fmt.Sprintln("err", i))
+}
+fmt.Println("end")`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want strings.Builder
+	for i := range 200 {
+		fmt.Fprintf(&want, "[stdout]out %d\n[stderr]err %d\n", i, i)
+	}
+	want.WriteString("[stdout]end\n")
+	if got := rec.transcript(); got != want.String() {
+		t.Errorf("transcript out of order:\n%.300s...\nwant\n%.300s...", got, want.String())
+	}
+}
