@@ -125,3 +125,40 @@ func TestChainGradient(t *testing.T) {
 		t.Errorf("MLP loss after 6 steps = %v, want below the first %v", last, first)
 	}
 }
+
+// BenchmarkMLPPhases splits the training step: the recording forward pass with the loss, the
+// forward pass plus backward, and the optimizer's ZeroGrad and Step alone.
+func BenchmarkMLPPhases(b *testing.B) {
+	m := newMLP()
+	m.step()
+	b.Run("forward", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			nn.CrossEntropyLoss(m.model.Forward(m.x), m.y)
+		}
+	})
+	b.Run("forward_backward", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			nn.CrossEntropyLoss(m.model.Forward(m.x), m.y).Backward()
+		}
+	})
+	b.Run("zero_grad_step", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			m.opt.ZeroGrad()
+			m.opt.Step()
+		}
+	})
+	b.Run("matmuls_only", func(b *testing.B) {
+		// The GEMMs a step needs (forward x·W1ᵀ, h·W2ᵀ; backward g2·W2, g2ᵀ·h, g1ᵀ·x), without autograd.
+		var w1, w2 = m.model.Layers[0].(*nn.Linear).Weight.Detach(), m.model.Layers[2].(*nn.Linear).Weight.Detach()
+		h := tensor.Randn(batch, hidden)
+		g2 := tensor.Randn(batch, classes)
+		g1 := tensor.Randn(batch, hidden)
+		for i := 0; i < b.N; i++ {
+			m.x.Matmul(w1.T())
+			h.Matmul(w2.T())
+			g2.Matmul(w2)
+			g2.T().Matmul(h)
+			g1.T().Matmul(m.x)
+		}
+	})
+}

@@ -143,6 +143,7 @@ def main():
     ap.add_argument("--benchtime", default="1s", help="go test -benchtime per sample")
     ap.add_argument("--sample-seconds", type=float, default=1.0, help="PyTorch seconds per sample")
     ap.add_argument("--torch-threads", type=int, default=os.cpu_count())
+    ap.add_argument("--raw", action="store_true", help="also print every sample, in run order")
     ap.add_argument("--torch-worker", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.torch_worker:
@@ -213,6 +214,10 @@ def print_table(samples, notes, args):
             else:
                 ratios.append("–")
         print(f"| {label} | " + " | ".join(cells + ratios) + " |")
+    if args.raw:
+        print()
+        for (side, key), s in sorted(samples.items()):
+            print(f"  {side:14s} {key:14s} " + " ".join(fmt(key, v).strip() for v in s))
 
 
 if __name__ == "__main__":
