@@ -1,6 +1,7 @@
 package autograd_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -23,7 +24,13 @@ func seedGraph() (x, w, b, loss *tensor.Tensor) {
 
 func TestGraphData(t *testing.T) {
 	_, _, _, loss := seedGraph()
+	var warnings bytes.Buffer
+	tensor.Warnings = &warnings
+	defer func() { tensor.Warnings = nil }()
 	g := autograd.Graph(loss)
+	if warnings.Len() > 0 {
+		t.Errorf("Graph(loss) printed a warning (it must not read a non-leaf's Grad): %q", warnings.String())
+	}
 	type node struct {
 		kind  autograd.NodeKind
 		label string
