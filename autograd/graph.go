@@ -31,25 +31,25 @@ const (
 
 // GraphNode is one node of an exported graph. Tensor fields are empty for op nodes.
 type GraphNode struct {
-	ID           int       `json:"id"`   // its index in GraphData.Nodes
-	Kind         NodeKind  `json:"kind"` // op, leaf, saved or output
-	Op           string    `json:"op,omitempty"`
-	Name         string    `json:"name,omitempty"` // a tensor's SetName, if any
-	Shape        []int     `json:"shape,omitempty"`
-	DType        string    `json:"dtype,omitempty"` // such as "float32"
-	RequiresGrad bool      `json:"requires_grad,omitempty"`
-	Values       []float64 `json:"values,omitempty"` // a small tensor's elements, row-major
-	Grad         []float64 `json:"grad,omitempty"`   // a small leaf's accumulated gradient, if any
+	ID           int       `json:"id"`                      // its index in GraphData.Nodes
+	Kind         NodeKind  `json:"kind"`                    // op, leaf, saved or output
+	Op           string    `json:"op,omitempty"`            // an op node's backward function; the output's grad_fn
+	Name         string    `json:"name,omitempty"`          // a tensor's SetName, if any
+	Shape        []int     `json:"shape,omitempty"`         // a tensor's shape ([] for a scalar)
+	DType        string    `json:"dtype,omitempty"`         // a tensor's dtype, such as "float32"
+	RequiresGrad bool      `json:"requires_grad,omitempty"` // whether the tensor requires grad
+	Values       []float64 `json:"values,omitempty"`        // a small tensor's elements, row-major
+	Grad         []float64 `json:"grad,omitempty"`          // a small leaf's accumulated gradient, if any
 }
 
 // GraphEdge joins two nodes by their IDs, in the direction values flow in the forward pass:
 // a leaf or saved tensor to the op that uses it, an op to the op consuming its result, the last
 // op to the output.
 type GraphEdge struct {
-	From int      `json:"from"`
-	To   int      `json:"to"`
-	Kind EdgeKind `json:"kind"`
-	Arg  int      `json:"arg"` // position among To's inputs (Next) or saved tensors
+	From int      `json:"from"` // the node whose value flows
+	To   int      `json:"to"`   // the node that uses it
+	Kind EdgeKind `json:"kind"` // input or saved
+	Arg  int      `json:"arg"`  // position among To's inputs (Next) or saved tensors
 }
 
 // GraphData is the autograd graph behind a tensor as plain data: nodes and edges in a
@@ -58,7 +58,7 @@ type GraphEdge struct {
 // drawing for a notebook cell, DOT Graphviz source. It is a snapshot: later backward passes
 // do not change it.
 type GraphData struct {
-	Nodes []GraphNode `json:"nodes"`
+	Nodes []GraphNode `json:"nodes"` // Nodes[i].ID == i; the output is Nodes[0]
 	Edges []GraphEdge `json:"edges"`
 }
 

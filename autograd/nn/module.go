@@ -37,9 +37,9 @@ func NumParameters(m Module) int {
 // Linear is a fully connected layer, y = x·Wᵀ + b (PyTorch's nn.Linear). Weight has shape
 // (Out, In) and Bias (Out); set Bias to nil for a layer without bias.
 type Linear struct {
-	In, Out int
-	Weight  *tensor.Tensor
-	Bias    *tensor.Tensor
+	In, Out int            // feature counts of the input and the output
+	Weight  *tensor.Tensor // (Out, In), a leaf that requires grad
+	Bias    *tensor.Tensor // (Out), or nil
 }
 
 var _ Module = (*Linear)(nil)
@@ -128,7 +128,7 @@ func (Sigmoid) String() string { return "Sigmoid()" }
 // Sequential chains modules: the output of each is the input of the next (PyTorch's
 // nn.Sequential).
 type Sequential struct {
-	Layers []Module
+	Layers []Module // applied in order
 }
 
 var _ Module = (*Sequential)(nil)

@@ -61,7 +61,7 @@ type SGDOptions struct {
 // steps, for example to schedule the learning rate.
 type SGD struct {
 	SGDOptions
-	Params []*tensor.Tensor
+	Params []*tensor.Tensor // the parameters updated, in order
 	bufs   []*tensor.Tensor // momentum buffers, created at the first step with a gradient
 }
 
@@ -129,7 +129,7 @@ type AdamOptions struct {
 // between steps.
 type Adam struct {
 	AdamOptions
-	Params []*tensor.Tensor
+	Params []*tensor.Tensor // the parameters updated, in order
 	m, v   []*tensor.Tensor // first and second moment estimates
 	steps  []int            // per parameter, steps taken with a gradient
 }
