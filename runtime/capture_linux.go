@@ -120,14 +120,33 @@ func (c *fdCapture) real(i int) *os.File {
 	return c.realErr
 }
 
-// read forwards one pipe until it closes, answering flush markers.
+// read forwards one pipe until it closes, answering flush markers. It reads
+// with the pipe's raw descriptor so that it takes delivering[i] before the
+// bytes leave the pipe and releases it once they are delivered: an ordered
+// writer that finds the pipe empty and the lock free knows every byte
+// written before it has been delivered.
 func (c *fdCapture) read(i int, name string) {
 	defer c.done.Done()
+	rc, err := c.r[i].SyscallConn()
+	if err != nil {
+		return
+	}
 	buf := make([]byte, 64<<10)
 	var carry []byte
 	for {
-		n, err := c.r[i].Read(buf)
-		c.delivering[i].Lock()
+		var n int
+		var rerr error
+		locked := false
+		err := rc.Read(func(fd uintptr) bool {
+			c.delivering[i].Lock()
+			n, rerr = syscall.Read(int(fd), buf)
+			if rerr == syscall.EAGAIN || rerr == syscall.EINTR {
+				c.delivering[i].Unlock()
+				return false // wait until readable
+			}
+			locked = true
+			return true
+		})
 		if n > 0 {
 			data := append(carry, buf[:n]...)
 			carry = nil
@@ -147,12 +166,16 @@ func (c *fdCapture) read(i int, name string) {
 			c.deliver(i, name, data[:len(data)-keep])
 			carry = append([]byte(nil), data[len(data)-keep:]...)
 		}
-		if err != nil {
+		eof := err != nil || rerr != nil || n == 0
+		if eof {
 			c.deliver(i, name, carry)
+		}
+		if locked {
 			c.delivering[i].Unlock()
+		}
+		if eof {
 			return
 		}
-		c.delivering[i].Unlock()
 	}
 }
 
