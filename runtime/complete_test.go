@@ -89,6 +89,7 @@ count := 7`); err != nil {
 		{"fmt.Println", []string{"func Println(a ...any)"}},
 		{"x", []string{"x *tensor.Tensor"}},
 		{"Scale(", []string{"func Scale"}},
+		{"tensor", []string{"package tensor // import \"gotensor/tensor\"", "Package tensor"}},
 	}
 	for _, tc := range tests {
 		data, found := s.Inspect(tc.code, utf8.RuneCountInString(tc.code), 0)

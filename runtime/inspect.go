@@ -75,6 +75,9 @@ func (c *completer) describe(expr, code string) string {
 			return expr + " " + t.String() + typeDoc(t)
 		}
 		if p, ok := c.importPath(expr, code); ok {
+			if d, ok := exports.Docs[p]; ok {
+				return d
+			}
 			return "package " + expr + ` // import "` + p + `"`
 		}
 		if isBuiltin(expr) {
