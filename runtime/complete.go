@@ -8,6 +8,7 @@ import (
 	"go/scanner"
 	"go/token"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -304,13 +305,36 @@ func (c *completer) members(before, code string) []string {
 		return out
 	}
 	var out []string
-	if t := c.typeOf(expr, code); t != nil {
+	t := c.typeOf(expr, code)
+	if t == nil {
+		t = c.localType(expr, before, code)
+	}
+	if t != nil {
 		out = append(out, typeMembers(t)...)
 	}
 	if tn, ok := c.varTypes[expr]; ok {
 		out = append(out, c.methods[tn]...)
 	}
 	return out
+}
+
+// localType infers the type of a variable the code being edited defines
+// (`y := tensor.Ones(2)` earlier in the same cell) from its last definition
+// before the cursor.
+func (c *completer) localType(name, before, code string) reflect.Type {
+	if !token.IsIdentifier(name) {
+		return nil
+	}
+	re := regexp.MustCompile(`(?m)\b` + name + `\s*:?=\s*(.+?)\s*$`)
+	ms := re.FindAllStringSubmatch(before, -1)
+	if len(ms) == 0 {
+		return nil
+	}
+	rhs := ms[len(ms)-1][1]
+	if strings.HasPrefix(rhs, "&") {
+		rhs = rhs[1:]
+	}
+	return c.typeOf(rhs, code)
 }
 
 // importPath resolves a package name, from the session or an import in code.

@@ -43,6 +43,8 @@ m := mat.NewDense(2, 2, nil)`); err != nil {
 		// The cursor inside a word replaces the whole word.
 		{"tensor.Zeros(2)", 9, []string{"Zeros"}, nil, 7, 12},
 		{"import \"sort\"\nsort.Int", -1, []string{"Ints"}, nil, 19, -1},
+		// A variable defined earlier in the cell being edited.
+		{"y := tensor.Ones(2)\ny.Res", -1, []string{"Reshape"}, nil, 22, -1},
 	}
 	for _, tc := range tests {
 		cursor := tc.cursor
