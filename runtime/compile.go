@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/constant"
 	"go/token"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/traefik/yaegi/interp"
@@ -255,7 +257,31 @@ func (p *prep) stmts(seg segment, last bool) *CellError {
 func (s *Session) newRewriter(o *intOracle) *rewriter {
 	r := newRewriter(o)
 	r.handles = s.handles
+	r.floatConst = s.floatConst
 	return r
+}
+
+// floatConst returns the literal of an untyped float constant pkg.name of a
+// compiled package imported under pkg (see rewriter.inlineConst).
+func (s *Session) floatConst(pkg, name string) (string, bool) {
+	path, ok := s.imports[pkg]
+	if !ok {
+		return "", false
+	}
+	v, ok := binSymbols[path][name]
+	if !ok || !v.IsValid() || !v.CanInterface() {
+		return "", false
+	}
+	c, ok := v.Interface().(constant.Value)
+	if !ok || c.Kind() != constant.Float {
+		return "", false
+	}
+	f, _ := constant.Float64Val(c)
+	lit := strconv.FormatFloat(f, 'g', -1, 64)
+	if !strings.ContainsAny(lit, ".eEn") { // keep it a float literal: 2 → 2.0
+		lit += ".0"
+	}
+	return lit, true
 }
 
 // resultUnit turns a trailing expression x into `_gt_emit(x)`, falling back

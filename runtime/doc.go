@@ -91,6 +91,8 @@
 //     once, i of n's type) when n is recognizably an integer: a literal,
 //     len/cap, a conversion, arithmetic on those, an integer variable or
 //     parameter, a global of integer kind, or x.Numel()/x.Dim()/x.Len();
+//   - references to untyped float constants of compiled packages (math.Pi)
+//     become float literals: yaegi rejects 3.5*math.Pi as mismatched types;
 //   - min and max (not builtins in yaegi) come from the prelude as generic
 //     functions; calls with only constant arguments get a typed first one;
 //   - `go f(x)` becomes a goroutine that evaluates f and x first, as Go

@@ -101,6 +101,9 @@ type rewriter struct {
 	oracle *intOracle
 	// handles names the variables holding a *display.Handle, across cells.
 	handles map[string]bool
+	// floatConst returns the value of pkg.Name when it is an untyped float
+	// constant of a compiled package (math.Pi).
+	floatConst func(pkg, name string) (string, bool)
 	n       int               // counter for fresh names
 	done    map[ast.Stmt]bool // statements already rewritten or generated
 }
@@ -141,8 +144,25 @@ func (r *rewriter) rewrite(node ast.Node) {
 		case *ast.CallExpr:
 			minMaxArgs(n)
 			r.richArg(n)
+			r.inlineConsts(n.Args)
+		case *ast.BinaryExpr:
+			r.inlineConst(&n.X)
+			r.inlineConst(&n.Y)
+		case *ast.UnaryExpr:
+			r.inlineConst(&n.X)
+		case *ast.ParenExpr:
+			r.inlineConst(&n.X)
+		case *ast.ValueSpec:
+			r.inlineConsts(n.Values)
+		case *ast.ReturnStmt:
+			r.inlineConsts(n.Results)
+		case *ast.CompositeLit:
+			r.inlineConsts(n.Elts)
+		case *ast.KeyValueExpr:
+			r.inlineConst(&n.Value)
 		case *ast.AssignStmt:
 			r.noteHandles(n)
+			r.inlineConsts(n.Rhs)
 		case *ast.BlockStmt:
 			r.rewriteList(n.List)
 		case *ast.CaseClause:
@@ -514,5 +534,32 @@ func (r *rewriter) noteHandles(as *ast.AssignStmt) {
 		} else if as.Tok == token.DEFINE {
 			delete(r.handles, id.Name)
 		}
+	}
+}
+
+// inlineConst replaces a reference to an untyped float constant of a
+// compiled package by its literal: yaegi v0.16.1 types math.Pi as "untyped
+// float64" and rejects 3.5*math.Pi as mismatched. The literal has float64
+// precision, which is what the expression computes with anyway.
+func (r *rewriter) inlineConst(e *ast.Expr) {
+	if r.floatConst == nil {
+		return
+	}
+	sel, ok := (*e).(*ast.SelectorExpr)
+	if !ok {
+		return
+	}
+	x, ok := sel.X.(*ast.Ident)
+	if !ok {
+		return
+	}
+	if lit, ok := r.floatConst(x.Name, sel.Sel.Name); ok {
+		*e = &ast.BasicLit{ValuePos: sel.Pos(), Kind: token.FLOAT, Value: lit}
+	}
+}
+
+func (r *rewriter) inlineConsts(list []ast.Expr) {
+	for i := range list {
+		r.inlineConst(&list[i])
 	}
 }

@@ -14,9 +14,10 @@ var (
 		"gotensor/autograd",
 		"gotensor/autograd/nn",
 		"gotensor/autograd/optim",
+		"gotensor/viz",
 		"gonum.org/v1/gonum/mat",
 	}
 	DocStd = []string{"fmt", "math", "strings", "time"}
 )
 
-//go:generate go run ./gen -docs fmt,math,strings,time gotensor/display gotensor/tensor gotensor/gpu gotensor/autograd gotensor/autograd/nn gotensor/autograd/optim gonum.org/v1/gonum/mat
+//go:generate go run ./gen -docs fmt,math,strings,time gotensor/display gotensor/tensor gotensor/gpu gotensor/autograd gotensor/autograd/nn gotensor/autograd/optim gotensor/viz gonum.org/v1/gonum/mat
