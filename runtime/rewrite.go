@@ -104,8 +104,8 @@ type rewriter struct {
 	// floatConst returns the value of pkg.Name when it is an untyped float
 	// constant of a compiled package (math.Pi).
 	floatConst func(pkg, name string) (string, bool)
-	n       int               // counter for fresh names
-	done    map[ast.Stmt]bool // statements already rewritten or generated
+	n          int               // counter for fresh names
+	done       map[ast.Stmt]bool // statements already rewritten or generated
 }
 
 func newRewriter(o *intOracle) *rewriter {
