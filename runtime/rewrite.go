@@ -164,21 +164,83 @@ func (r *rewriter) rewrite(node ast.Node) {
 			r.noteHandles(n)
 			r.inlineConsts(n.Rhs)
 		case *ast.BlockStmt:
-			r.rewriteList(n.List)
+			n.List = r.rewriteList(n.List)
 		case *ast.CaseClause:
-			r.rewriteList(n.Body)
+			n.Body = r.rewriteList(n.Body)
 		case *ast.CommClause:
-			r.rewriteList(n.Body)
+			n.Body = r.rewriteList(n.Body)
 		}
 		return true
 	})
 }
 
-func (r *rewriter) rewriteList(list []ast.Stmt) {
-	for i, s := range list {
+func (r *rewriter) rewriteList(list []ast.Stmt) []ast.Stmt {
+	out := make([]ast.Stmt, 0, len(list))
+	for _, s := range list {
 		r.noteStmt(s)
-		list[i] = r.rewriteStmt(s)
+		if exp := r.expandMinMax(s); exp != nil {
+			out = append(out, exp...)
+			continue
+		}
+		out = append(out, r.rewriteStmt(s))
 	}
+	return out
+}
+
+// expandMinMax turns `x = min(a, b, c)` (and :=, and max) into plain
+// comparisons: yaegi v0.16.1 cannot instantiate the prelude's generic min
+// with a compiled named type such as time.Duration, and an assignment is
+// where min and max are mostly used. Arguments are evaluated once, in
+// order; unlike the builtins, a NaN argument after the first is skipped.
+func (r *rewriter) expandMinMax(s ast.Stmt) []ast.Stmt {
+	as, ok := s.(*ast.AssignStmt)
+	if !ok || len(as.Lhs) != 1 || len(as.Rhs) != 1 || (as.Tok != token.ASSIGN && as.Tok != token.DEFINE) {
+		return nil
+	}
+	call, ok := as.Rhs[0].(*ast.CallExpr)
+	if !ok || len(call.Args) < 2 || call.Ellipsis.IsValid() {
+		return nil
+	}
+	fn, ok := call.Fun.(*ast.Ident)
+	if !ok || (fn.Name != "min" && fn.Name != "max") {
+		return nil
+	}
+	op := token.LSS
+	if fn.Name == "max" {
+		op = token.GTR
+	}
+	minMaxArgs(call)
+	r.inlineConsts(call.Args)
+	pos := as.Pos()
+	var acc *ast.Ident
+	if as.Tok == token.DEFINE {
+		id, ok := as.Lhs[0].(*ast.Ident)
+		if !ok {
+			return nil
+		}
+		acc = &ast.Ident{Name: id.Name, NamePos: id.Pos()}
+	} else {
+		acc = r.fresh("_gt_m", pos)
+	}
+	out := []ast.Stmt{&ast.AssignStmt{Lhs: []ast.Expr{acc}, Tok: token.DEFINE, Rhs: []ast.Expr{call.Args[0]}, TokPos: pos}}
+	for _, a := range call.Args[1:] {
+		t := r.fresh("_gt_a", a.Pos())
+		out = append(out, &ast.IfStmt{
+			If:   a.Pos(),
+			Init: &ast.AssignStmt{Lhs: []ast.Expr{t}, Tok: token.DEFINE, Rhs: []ast.Expr{a}, TokPos: a.Pos()},
+			Cond: &ast.BinaryExpr{X: t, Op: op, Y: &ast.Ident{Name: acc.Name, NamePos: a.Pos()}, OpPos: a.Pos()},
+			Body: &ast.BlockStmt{Lbrace: a.Pos(), List: []ast.Stmt{
+				&ast.AssignStmt{Lhs: []ast.Expr{&ast.Ident{Name: acc.Name, NamePos: a.Pos()}}, Tok: token.ASSIGN, Rhs: []ast.Expr{t}, TokPos: a.Pos()},
+			}, Rbrace: a.End()},
+		})
+	}
+	if as.Tok == token.DEFINE {
+		return out
+	}
+	out = append(out, &ast.AssignStmt{Lhs: as.Lhs, Tok: token.ASSIGN, Rhs: []ast.Expr{&ast.Ident{Name: acc.Name, NamePos: pos}}, TokPos: pos})
+	block := &ast.BlockStmt{Lbrace: pos, List: out, Rbrace: as.End()}
+	r.done[block] = true
+	return []ast.Stmt{block}
 }
 
 // noteStmt records the integer declarations of a statement before the
