@@ -96,6 +96,40 @@ func (s *Session) compileAST(n ast.Node) (p *interp.Program, err error) {
 	return s.in.CompileAST(n)
 }
 
+// missingMember finds a selector naming a field or method its operand's
+// (compiled) type lacks, such as model.To(device) on a type without To: yaegi
+// panics on some of these instead of reporting them.
+func (s *Session) missingMember(n ast.Node) error {
+	var found error
+	fset := token.NewFileSet()
+	ast.Inspect(n, func(x ast.Node) bool {
+		sel, ok := x.(*ast.SelectorExpr)
+		if !ok || found != nil {
+			return found == nil
+		}
+		expr := nodeString(fset, sel.X)
+		s.comp.mu.RLock()
+		t := s.comp.typeOf(expr, "")
+		s.comp.mu.RUnlock()
+		if t == nil || t.Kind() == reflect.Interface && t.NumMethod() == 0 {
+			return true
+		}
+		base := t
+		for base.Kind() == reflect.Ptr {
+			base = base.Elem()
+		}
+		if base.PkgPath() == "" || base.PkgPath() == "main" {
+			return true // an interpreted type: reflection does not see its methods
+		}
+		if mt, _ := memberType(t, sel.Sel.Name); mt == nil {
+			p := s.in.FileSet().Position(sel.Sel.Pos())
+			found = fmt.Errorf("%s:%d:%d: %s.%s undefined (type %s has no field or method %s)", cellFile, p.Line, p.Column, expr, sel.Sel.Name, t, sel.Sel.Name)
+		}
+		return found == nil
+	})
+	return found
+}
+
 // internalError is a panic inside yaegi's compiler.
 type internalError struct {
 	msg  string
@@ -107,6 +141,9 @@ func (e *internalError) Error() string { return "yaegi cannot compile this: " + 
 // explainInternal points a yaegi compiler panic at its likeliest cause: a
 // range statement over a function or an integer yaegi cannot type.
 func (s *Session) explainInternal(e *internalError) error {
+	if err := s.missingMember(e.node); err != nil {
+		return err
+	}
 	var rng *ast.RangeStmt
 	ast.Inspect(e.node, func(n ast.Node) bool {
 		if r, ok := n.(*ast.RangeStmt); ok && rng == nil {
