@@ -37,6 +37,9 @@
 //	JSON() any                         application/json
 //	MIMEBundle() map[string]any        any MIME types, winning over the above
 //
+// Values viz knows how to render come first (viz.Rich: a *tensor.Tensor
+// shows as an HTML table with its text twin).
+//
 // A trailing call with no value or several (fmt.Println(...)) shows nothing
 // extra, and so does a cell of statements. The display package publishes
 // while the cell runs (display.HTML, display.Show, handles with Update,

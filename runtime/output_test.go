@@ -193,6 +193,9 @@ display.Show(tensor.Ones(2))`)
 			t.Errorf("display %d text/html = %q, want %q", i, got[i], w)
 		}
 	}
+	if !strings.Contains(got[3], "<table") {
+		t.Errorf("display.Show(tensor) text/html = %.200q, want viz's table", got[3])
+	}
 }
 
 func TestBackgroundOutputShowsInNextCell(t *testing.T) {

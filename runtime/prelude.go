@@ -123,6 +123,9 @@ func _gt_getError(v interface{}) string {
 }
 
 func _gt_bundle(v interface{}) map[string]interface{} {
+	if b, ok := _gtrt.Rich(v); ok {
+		return b // viz renders tensors (text/html table + text/plain)
+	}
 	b := _gtdisplay.Bundle(v)
 	if len(b) > 1 {
 		return b // a compiled type that renders itself: Bundle saw it all

@@ -20,6 +20,7 @@ import (
 
 	"gotensor/display"
 	"gotensor/runtime/exports"
+	"gotensor/viz"
 )
 
 // Output receives what a running cell produces. The kernel implements it;
@@ -452,6 +453,7 @@ func (s *Session) overrides() (std, extra interp.Exports) {
 		"gtrt/gtrt": {
 			"SetResult": reflect.ValueOf(s.setResult),
 			"GoPanic":   reflect.ValueOf(s.goPanic),
+			"Rich":      reflect.ValueOf(viz.Rich),
 		},
 		".": {"MapTypes": reflect.ValueOf(map[reflect.Value][]reflect.Type{
 			reflect.ValueOf(fprint):   mt,
