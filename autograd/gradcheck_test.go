@@ -167,6 +167,7 @@ var opCases = []struct {
 	{"Squeeze_Unsqueeze", one(func(a *T) *T { return a.Unsqueeze(0).Squeeze(0).Squeeze().Pow(2) }), []spec{in(3, 1)}},
 	{"Cat", two(func(a, b *T) *T { return tensor.Cat([]*T{a, b}, 1).Pow(2) }), []spec{in(2, 3), nc(2, 2)}},
 	{"Stack", two(func(a, b *T) *T { return tensor.Stack([]*T{a, b}, 0).Pow(2) }), []spec{in(2, 3), nc(2, 3)}},
+	{"To_cpu", one(func(a *T) *T { return a.To("cpu").CPU().Exp() }), []spec{nc(2, 2)}},
 	{"Clone_Contiguous", one(func(a *T) *T { return a.Clone().Contiguous().Pow(2) }), []spec{nc(2, 3)}},
 	// float32 arithmetic inside f needs a larger step and tolerance than float64.
 	{"ToDType_float32", one(func(a *T) *T { return a.ToDType(tensor.Float32).Exp().ToDType(tensor.Float64).Mul(a) }), []spec{in(3)}},
@@ -228,6 +229,12 @@ func TestGradCheckSecondOrder(t *testing.T) {
 		{"Matmul", func(a *T) *T { return a.Matmul(a.T()).Pow(2) }, nc(2, 3)},
 		{"Softmax", func(a *T) *T { return a.Softmax(1) }, in(2, 3)},
 		{"LogSoftmax", func(a *T) *T { return a.LogSoftmax(1) }, in(2, 3)},
+		// Views and joins: their backward rules scatter into zeros (SliceScatterBackward0), which
+		// must itself be differentiable.
+		{"Slice_Select", func(a *T) *T { return a.Slice(":, 1:").Pow(3).Add(a.Select(1, 0).Exp().Unsqueeze(1)) }, nc(3, 3)},
+		{"Cat_Expand_Max", func(a *T) *T {
+			return tensor.Cat([]*T{a.Pow(3), a.MaxDim(0, true).Expand(2, 3).Pow(2)}, 0)
+		}, in(2, 3)},
 	}
 	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
