@@ -275,7 +275,14 @@ func (t *Tensor) Add(other any) *Tensor {
 	if needsGrad(t, b) {
 		sa, da, sb, db := t.shape, t.dtype(), b.shape, b.dtype()
 		record("AddBackward0", out, []*Tensor{t, b}, nil, func(c *bctx, g *Tensor) []*Tensor {
-			return []*Tensor{gradFor(g, sa, da), gradFor(g, sb, db)}
+			var ga, gb *Tensor
+			if c.needs(0) {
+				ga = gradFor(g, sa, da)
+			}
+			if c.needs(1) {
+				gb = gradFor(g, sb, db)
+			}
+			return []*Tensor{ga, gb}
 		})
 	}
 	return out
@@ -288,7 +295,14 @@ func (t *Tensor) Sub(other any) *Tensor {
 	if needsGrad(t, b) {
 		sa, da, sb, db := t.shape, t.dtype(), b.shape, b.dtype()
 		record("SubBackward0", out, []*Tensor{t, b}, nil, func(c *bctx, g *Tensor) []*Tensor {
-			return []*Tensor{gradFor(g, sa, da), gradFor(g.Neg(), sb, db)}
+			var ga, gb *Tensor
+			if c.needs(0) {
+				ga = gradFor(g, sa, da)
+			}
+			if c.needs(1) {
+				gb = gradFor(g.Neg(), sb, db)
+			}
+			return []*Tensor{ga, gb}
 		})
 	}
 	return out
@@ -301,7 +315,14 @@ func (t *Tensor) Mul(other any) *Tensor {
 	if needsGrad(t, b) {
 		sa, da, sb, db := t.shape, t.dtype(), b.shape, b.dtype()
 		record("MulBackward0", out, []*Tensor{t, b}, []*Tensor{t, b}, func(c *bctx, g *Tensor) []*Tensor {
-			return []*Tensor{gradFor(g.Mul(c.saved(1)), sa, da), gradFor(g.Mul(c.saved(0)), sb, db)}
+			var ga, gb *Tensor
+			if c.needs(0) {
+				ga = gradFor(g.Mul(c.saved(1)), sa, da)
+			}
+			if c.needs(1) {
+				gb = gradFor(g.Mul(c.saved(0)), sb, db)
+			}
+			return []*Tensor{ga, gb}
 		})
 	}
 	return out
@@ -314,8 +335,15 @@ func (t *Tensor) Div(other any) *Tensor {
 	if needsGrad(t, b) {
 		sa, da, sb, db := t.shape, t.dtype(), b.shape, b.dtype()
 		record("DivBackward0", out, []*Tensor{t, b}, []*Tensor{t, b}, func(c *bctx, g *Tensor) []*Tensor {
-			x, y := c.saved(0), c.saved(1)
-			return []*Tensor{gradFor(g.Div(y), sa, da), gradFor(g.Neg().Mul(x).Div(y.Mul(y)), sb, db)}
+			var ga, gb *Tensor
+			y := c.saved(1)
+			if c.needs(0) {
+				ga = gradFor(g.Div(y), sa, da)
+			}
+			if c.needs(1) {
+				gb = gradFor(g.Neg().Mul(c.saved(0)).Div(y.Mul(y)), sb, db)
+			}
+			return []*Tensor{ga, gb}
 		})
 	}
 	return out
@@ -342,11 +370,17 @@ func (t *Tensor) Pow(exponent any) *Tensor {
 	}
 	sb, db := e.shape, e.dtype()
 	record("PowBackward1", out, []*Tensor{t, e}, []*Tensor{t, e, out}, func(c *bctx, g *Tensor) []*Tensor {
-		x, y, r := c.saved(0), c.saved(1), c.saved(2)
-		ga := g.Mul(y).Mul(x.Pow(y.Sub(1)))
-		// d/dy x^y = x^y·log x, taken as 0 where x is 0 and y ≥ 0 (PyTorch's choice).
-		lg := Where(x.Eq(0).LogicalAnd(y.Ge(0)), 0.0, r.Mul(x.Log()))
-		return []*Tensor{gradFor(ga, sa, da), gradFor(g.Mul(lg), sb, db)}
+		var ga, gb *Tensor
+		x, y := c.saved(0), c.saved(1)
+		if c.needs(0) {
+			ga = gradFor(g.Mul(y).Mul(x.Pow(y.Sub(1))), sa, da)
+		}
+		if c.needs(1) {
+			// d/dy x^y = x^y·log x, taken as 0 where x is 0 and y ≥ 0 (PyTorch's choice).
+			lg := Where(x.Eq(0).LogicalAnd(y.Ge(0)), 0.0, c.saved(2).Mul(x.Log()))
+			gb = gradFor(g.Mul(lg), sb, db)
+		}
+		return []*Tensor{ga, gb}
 	})
 	return out
 }
@@ -373,7 +407,14 @@ func (t *Tensor) minmax(op binOp, other any) *Tensor {
 			if op == opMinimum {
 				wa = Where(x.Eq(y), 0.5, x.Lt(y).ToDType(g.dtype()))
 			}
-			return []*Tensor{gradFor(g.Mul(wa), sa, da), gradFor(g.Mul(wa.Neg().Add(1)), sb, db)}
+			var ga, gb *Tensor
+			if c.needs(0) {
+				ga = gradFor(g.Mul(wa), sa, da)
+			}
+			if c.needs(1) {
+				gb = gradFor(g.Mul(wa.Neg().Add(1)), sb, db)
+			}
+			return []*Tensor{ga, gb}
 		})
 	}
 	return out

@@ -179,8 +179,15 @@ func Where(cond *Tensor, x, y any) *Tensor {
 	if needsGrad(a, b) {
 		sa, da, sb, db := a.shape, a.dtype(), b.shape, b.dtype()
 		record("WhereBackward0", out, []*Tensor{a, b}, []*Tensor{c}, func(ctx *bctx, g *Tensor) []*Tensor {
+			var ga, gb *Tensor
 			m := ctx.saved(0)
-			return []*Tensor{gradFor(Where(m, g, 0.0), sa, da), gradFor(Where(m, 0.0, g), sb, db)}
+			if ctx.needs(0) {
+				ga = gradFor(Where(m, g, 0.0), sa, da)
+			}
+			if ctx.needs(1) {
+				gb = gradFor(Where(m, 0.0, g), sb, db)
+			}
+			return []*Tensor{ga, gb}
 		})
 	}
 	return out

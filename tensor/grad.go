@@ -149,6 +149,11 @@ func (c *bctx) saved(i int) *Tensor {
 	return s.t.Detach()
 }
 
+// needs reports whether input i of the node being applied needs a gradient (its Next entry is
+// not nil). Backward rules skip the work for inputs that need none and return nil there, so a
+// layer's input batch costs no gradient GEMM.
+func (c *bctx) needs(i int) bool { return i < len(c.n.next) && c.n.next[i] != nil }
+
 func legacyTypeName(d DType) string { return "torch." + dtypeShort(d) + "Tensor" }
 
 // BackwardOption configures Backward and Grad.

@@ -116,7 +116,14 @@ func (t *Tensor) Copy_(src *Tensor) *Tensor {
 		if needsGrad(x, src) {
 			ss, sd := src.shape, src.dtype()
 			record("CopyBackwards", out, []*Tensor{x, src}, nil, func(c *bctx, g *Tensor) []*Tensor {
-				return []*Tensor{ZerosLike(g), gradFor(g, ss, sd)}
+				var gx, gs *Tensor
+				if c.needs(0) {
+					gx = ZerosLike(g)
+				}
+				if c.needs(1) {
+					gs = gradFor(g, ss, sd)
+				}
+				return []*Tensor{gx, gs}
 			})
 		}
 		return out

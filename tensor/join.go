@@ -44,7 +44,9 @@ func Cat(ts []*Tensor, dim int) *Tensor {
 			gs := make([]*Tensor, len(sizes))
 			at := 0
 			for i, n := range sizes {
-				gs[i] = gradFor(g.SliceDim(dim, at, at+n, 1), g.SliceDim(dim, at, at+n, 1).shape, dts[i])
+				if c.needs(i) {
+					gs[i] = gradFor(g.SliceDim(dim, at, at+n, 1), g.SliceDim(dim, at, at+n, 1).shape, dts[i])
+				}
 				at += n
 			}
 			return gs
@@ -72,7 +74,9 @@ func Stack(ts []*Tensor, dim int) *Tensor {
 		record("StackBackward0", out, ts, nil, func(c *bctx, g *Tensor) []*Tensor {
 			gs := make([]*Tensor, len(dts))
 			for i, dt := range dts {
-				gs[i] = gradFor(g.Select(dim, i), g.Select(dim, i).shape, dt)
+				if c.needs(i) {
+					gs[i] = gradFor(g.Select(dim, i), g.Select(dim, i).shape, dt)
+				}
 			}
 			return gs
 		})

@@ -94,7 +94,14 @@ func (t *Tensor) Mm(other *Tensor) *Tensor {
 	gemmInto(out, 0, a, a.offset, a.strides, b, b.offset, b.strides, a.shape[0], b.shape[1], a.shape[1])
 	if needsGrad(a, b) {
 		record("MmBackward0", out, []*Tensor{a, b}, []*Tensor{a, b}, func(c *bctx, g *Tensor) []*Tensor {
-			return []*Tensor{g.Mm(c.saved(1).T()), c.saved(0).T().Mm(g)}
+			var ga, gb *Tensor
+			if c.needs(0) {
+				ga = g.Mm(c.saved(1).T())
+			}
+			if c.needs(1) {
+				gb = c.saved(0).T().Mm(g)
+			}
+			return []*Tensor{ga, gb}
 		})
 	}
 	return out
@@ -117,7 +124,14 @@ func (t *Tensor) Bmm(other *Tensor) *Tensor {
 	}
 	if needsGrad(a, b) {
 		record("BmmBackward0", out, []*Tensor{a, b}, []*Tensor{a, b}, func(c *bctx, g *Tensor) []*Tensor {
-			return []*Tensor{g.Bmm(c.saved(1).Transpose(1, 2)), c.saved(0).Transpose(1, 2).Bmm(g)}
+			var ga, gb *Tensor
+			if c.needs(0) {
+				ga = g.Bmm(c.saved(1).Transpose(1, 2))
+			}
+			if c.needs(1) {
+				gb = c.saved(0).Transpose(1, 2).Bmm(g)
+			}
+			return []*Tensor{ga, gb}
 		})
 	}
 	return out
@@ -137,7 +151,14 @@ func (t *Tensor) Mv(v *Tensor) *Tensor {
 	gemmInto(out, 0, t, t.offset, t.strides, col, col.offset, col.strides, t.shape[0], 1, t.shape[1])
 	if needsGrad(t, v) {
 		record("MvBackward0", out, []*Tensor{t, v}, []*Tensor{t, v}, func(c *bctx, g *Tensor) []*Tensor {
-			return []*Tensor{g.Outer(c.saved(1)), c.saved(0).T().Mv(g)}
+			var ga, gb *Tensor
+			if c.needs(0) {
+				ga = g.Outer(c.saved(1))
+			}
+			if c.needs(1) {
+				gb = c.saved(0).T().Mv(g)
+			}
+			return []*Tensor{ga, gb}
 		})
 	}
 	return out
@@ -159,7 +180,14 @@ func (t *Tensor) Dot(other *Tensor) *Tensor {
 	gemmInto(out, 0, row, row.offset, row.strides, col, col.offset, col.strides, 1, 1, t.shape[0])
 	if needsGrad(t, other) {
 		record("DotBackward0", out, []*Tensor{t, other}, []*Tensor{t, other}, func(c *bctx, g *Tensor) []*Tensor {
-			return []*Tensor{c.saved(1).Mul(g), c.saved(0).Mul(g)}
+			var ga, gb *Tensor
+			if c.needs(0) {
+				ga = c.saved(1).Mul(g)
+			}
+			if c.needs(1) {
+				gb = c.saved(0).Mul(g)
+			}
+			return []*Tensor{ga, gb}
 		})
 	}
 	return out
