@@ -140,10 +140,7 @@ var panicLine = regexp.MustCompile(`^(?:cell:(\d+):(\d+)|-): panic: (.*)$`)
 // (innermost first), and the compiled frames it went through, trimmed of
 // interpreter, reflection and runtime internals.
 func panicError(p interp.Panic, trace []string, code string) *CellError {
-	val := cleanMessage(fmt.Sprint(p.Value))
-	if t, ok := yaegiPanics[val]; ok {
-		val = t
-	}
+	val := panicValue(p.Value)
 	e := &CellError{Name: "panic", Value: val}
 	e.Traceback = append(e.Traceback, "panic: "+val)
 	prev, repeats := "", 0
@@ -175,6 +172,15 @@ func panicError(p interp.Panic, trace []string, code string) *CellError {
 		e.Traceback = append(e.Traceback, frames...)
 	}
 	return e
+}
+
+// panicValue renders a panic's value as Go would print it.
+func panicValue(v any) string {
+	val := cleanMessage(fmt.Sprint(v))
+	if t, ok := yaegiPanics[val]; ok {
+		return t
+	}
+	return val
 }
 
 // yaegiPanics translates the reflection errors yaegi panics with into the

@@ -387,7 +387,7 @@ func (s *Session) setResult(b map[string]any) {
 
 // goPanic reports a panic recovered in a goroutine a cell started.
 func (s *Session) goPanic(v any) {
-	msg := fmt.Sprintf("panic in goroutine: %v\n", v)
+	msg := "panic in goroutine: " + panicValue(v) + "\n"
 	if run := s.cur.Load(); run != nil {
 		run.mu.Lock()
 		trace := run.panicTrace
