@@ -10,7 +10,9 @@ Prints a Markdown table (issue 2, done-means 11):
                                    so this is bimodal; the fastest and slowest starts are shown too)
   trivial cell (median, p95)       execute_request sent → status idle received, over --cells cells;
                                    also the request's header date → the idle message's header date,
-                                   which leaves out the client's time to receive and decode replies
+                                   which leaves out the client's time to receive and decode replies,
+                                   and the same cell from a minimal pyzmq client (no jupyter_client
+                                   decoding): the kernel's own cost
   10,000 printed lines             request → idle, number of stream messages, bytes checked in order
   interrupt of an endless loop     interrupt sent (the kernelspec's interrupt_mode) → execute_reply,
                                    then a cell checks that an earlier variable survived
@@ -22,6 +24,9 @@ jupyter_client's defaults. The machine is shared: quote medians and rerun when i
 
 import argparse
 import datetime
+import hashlib
+import hmac
+import json
 import os
 import pathlib
 import statistics
@@ -29,7 +34,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 
+import zmq
 from jupyter_client.manager import KernelManager
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
@@ -87,6 +94,59 @@ def run_cell(kc, code, timeout=60):
     return took, msgs, reply
 
 
+def raw_trivial(km, code, cells):
+    """The trivial cell again from a minimal pyzmq client that only signs, sends and scans bytes:
+    what the kernel itself costs, without jupyter_client's per-message decoding."""
+    info = km.get_connection_info()
+    key = info["key"] if isinstance(info["key"], bytes) else info["key"].encode()
+    ctx = zmq.Context.instance()
+    shell = ctx.socket(zmq.DEALER)
+    shell.connect(f"{info['transport']}://{info['ip']}:{info['shell_port']}")
+    iopub = ctx.socket(zmq.SUB)
+    iopub.setsockopt(zmq.SUBSCRIBE, b"")
+    iopub.connect(f"{info['transport']}://{info['ip']}:{info['iopub_port']}")
+
+    def send(msg_type, content):
+        msg_id = uuid.uuid4().hex
+        h = json.dumps({"msg_id": msg_id, "session": "raw", "username": "bench", "msg_type": msg_type,
+                        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(), "version": "5.3"}).encode()
+        c = json.dumps(content).encode()
+        mac = hmac.new(key, digestmod=hashlib.sha256)
+        for part in (h, b"{}", b"{}", c):
+            mac.update(part)
+        shell.send_multipart([b"<IDS|MSG>", mac.hexdigest().encode(), h, b"{}", b"{}", c])
+        return msg_id.encode()
+
+    def until_idle(msg_id):
+        while True:
+            frames = iopub.recv_multipart()
+            i = frames.index(b"<IDS|MSG>")
+            if msg_id in frames[i + 3] and b'"idle"' in frames[i + 5]:
+                return
+
+    deadline = time.monotonic() + 30
+    while not iopub.poll(100):  # until the subscription is in place
+        send("kernel_info_request", {})
+        if time.monotonic() > deadline:
+            raise TimeoutError("raw client got no iopub message")
+    time.sleep(0.2)
+    while iopub.poll(50):
+        iopub.recv_multipart()
+    while shell.poll(50):
+        shell.recv_multipart()
+    times = []
+    for i in range(cells + 20):
+        t0 = time.perf_counter()
+        until_idle(send("execute_request", {"code": code, "silent": False, "store_history": True,
+                                            "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}))
+        if i >= 20:
+            times.append(time.perf_counter() - t0)
+        shell.recv_multipart()
+    shell.close(0)
+    iopub.close(0)
+    return statistics.median(times)
+
+
 def start_time(name):
     """Seconds from spawning the kernel to its first kernel_info_reply."""
     km = KernelManager(kernel_name=name)
@@ -136,6 +196,7 @@ def measure(name, cells, starts):
         row["trivial_median"] = statistics.median(times)
         row["trivial_p95"] = times[int(0.95 * (len(times) - 1))]
         row["trivial_inside"] = statistics.median(inside)
+        row["trivial_raw"] = raw_trivial(km, code["trivial"], cells)
 
         runs, counts, ok = [], [], True
         for _ in range(LINE_RUNS):
@@ -163,6 +224,7 @@ def measure(name, cells, starts):
         _, msgs, reply = run_cell(kc, code["check"])
         results = [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"]
         row["state_kept"] = reply["content"]["status"] == "ok" and results == ["42"]
+        row["state_status"] = reply["content"]["status"]
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=False)
@@ -203,13 +265,15 @@ def main():
     print(f"| trivial cell request → idle, p95 | {ms(g['trivial_p95'])} | {ms(p['trivial_p95'])} | |")
     print(f"| … request header date → idle header date, median | {ms(g['trivial_inside'])} | "
           f"{ms(p['trivial_inside'])} | |")
+    print(f"| … the same from a minimal pyzmq client, median | {ms(g['trivial_raw'])} | "
+          f"{ms(p['trivial_raw'])} | |")
     print(f"| 10,000 printed lines request → idle, median of {LINE_RUNS} | {ms(g['lines'])} | {ms(p['lines'])} | ≤ 30 ms |")
     print(f"| … stream messages, most in a run (all bytes in order?) | {g['lines_msgs']} ({'yes' if g['lines_ok'] else 'NO'}) | "
           f"{p['lines_msgs']} ({'yes' if p['lines_ok'] else 'NO'}) | ≤ 20 |")
     print(f"| interrupt of an endless loop → execute_reply | {ms(g['interrupt'])} ({g['interrupt_status']}) | "
           f"{ms(p['interrupt'])} ({p['interrupt_status']}) | ≤ 20 ms |")
-    print(f"| … earlier variable still there | {'yes' if g['state_kept'] else 'NO'} | "
-          f"{'yes' if p['state_kept'] else 'NO'} | yes |")
+    kept = {n: "yes" if r["state_kept"] else f"NO (next cell: {r['state_status']})" for n, r in rows.items()}
+    print(f"| … earlier variable still there | {kept['gotensor']} | {kept['python3']} | yes |")
 
 
 if __name__ == "__main__":
