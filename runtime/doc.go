@@ -138,7 +138,11 @@
 //     recover from: the kernel process dies (Jupyter restarts it);
 //   - a goroutine started by compiled code (not by a cell) that panics
 //     kills the process, as in any Go program;
-//   - bufio on os.Stdin does not reach the front end; use fmt.Scan*.
+//   - bufio on os.Stdin does not reach the front end; use fmt.Scan*;
+//   - the standard library is yaegi's Go 1.22 symbol set: later additions
+//     (package iter, ...) are missing, and so are the generic functions of
+//     slices and maps (slices.Sort, slices.Max, maps.Keys: yaegi's own
+//     sources for them do not load); sort.Ints and sort.Slice work.
 //
 // # Concurrency
 //
