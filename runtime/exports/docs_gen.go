@@ -848,6 +848,7 @@ var Docs = map[string]string{
 	"gotensor/tensor.Tensor":                                     "type Tensor struct{ ... }\n\nTensor is an n-dimensional array: a view (shape, strides, offset) of a storage on a device,\nplus its autograd metadata. The zero value is not usable; make tensors with New, Zeros, ....",
 	"gotensor/tensor.Tensor.Abs":                                 "func (t *Tensor) Abs() *Tensor\n\nAbs returns |t|; its gradient at 0 is 0, like PyTorch's.",
 	"gotensor/tensor.Tensor.Add":                                 "func (t *Tensor) Add(other any) *Tensor\n\nAdd returns t + other with broadcasting; other is a *Tensor or a Go number.",
+	"gotensor/tensor.Tensor.AddScaled_":                          "func (t *Tensor) AddScaled_(other any, alpha float64) *Tensor\n\nAddScaled_ adds alpha·other to t in place and returns t: PyTorch's add_(other, alpha=alpha),\nthe fused update of an optimizer step (p.AddScaled_(grad, -lr)) that makes no temporary.",
 	"gotensor/tensor.Tensor.Add_":                                "func (t *Tensor) Add_(other any) *Tensor\n\nAdd_ adds other to t in place and returns t.",
 	"gotensor/tensor.Tensor.AllClose":                            "func (t *Tensor) AllClose(u *Tensor, rtol, atol float64) bool\n\nAllClose reports whether |t - u| <= atol + rtol·|u| elementwise (torch.allclose); NaNs differ.",
 	"gotensor/tensor.Tensor.ArgMax":                              "func (t *Tensor) ArgMax() *Tensor\n\nArgMax returns the flat index of the first maximum as a 0-dim Int64 tensor.",
