@@ -18,7 +18,11 @@
 //
 // Operations never modify their inputs. The single exception is the in-place family, whose
 // names carry PyTorch's trailing underscore (Add_, Mul_, Zero_, Fill_, Clamp_, ...): a method
-// ending in "_" overwrites its receiver and returns it. Slices returned by Float64s, Float32s,
+// ending in "_" overwrites its receiver and returns it. Add_, AddScaled_ (PyTorch's
+// add_(other, alpha=)), Sub_, Mul_, Div_, Zero_, Fill_ and Copy_ write straight into the
+// receiver's storage, without a temporary, whenever autograd need not record them. Every
+// in-place op bumps the storage's version counter, and under grad mode refuses a leaf that
+// requires grad, like PyTorch. Slices returned by Float64s, Float32s,
 // Int64s and Bools are copies.
 //
 // # Errors
