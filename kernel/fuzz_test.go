@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/go-zeromq/zmq4"
 )
@@ -131,4 +132,22 @@ func FuzzValidCommand(f *testing.F) {
 			t.Logf("zmq4 refuses what validCommand accepts (fine, no panic): %v", err)
 		}
 	})
+}
+
+// BenchmarkEncodeStream encodes and signs the stream message of 10,000
+// printed lines (88 KB of text).
+func BenchmarkEncodeStream(b *testing.B) {
+	s, _ := NewSigner("hmac-sha256", "key")
+	var text bytes.Buffer
+	for i := range 10000 {
+		text.WriteString("line <" + string(rune('0'+i%10)) + ">\n")
+	}
+	o := &outgoing{header: newHeader("stream", "s", "u", time.Now()), parent: json.RawMessage(`{"msg_id":"x"}`),
+		content: streamContent{Name: "stdout", Text: text.String()}}
+	b.SetBytes(int64(text.Len()))
+	for range b.N {
+		if _, err := encodeFrames(o, s); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -200,11 +200,11 @@ func encodeFrames(o *outgoing, s *Signer) ([][]byte, error) {
 	}
 	metadata := []byte("{}")
 	if o.metadata != nil {
-		if metadata, err = json.Marshal(o.metadata); err != nil {
+		if metadata, err = marshal(o.metadata); err != nil {
 			return nil, fmt.Errorf("encode metadata of %s: %w", o.header.MsgType, err)
 		}
 	}
-	content, err := json.Marshal(o.content)
+	content, err := marshal(o.content)
 	if err != nil {
 		return nil, fmt.Errorf("encode content of %s: %w", o.header.MsgType, err)
 	}
@@ -213,6 +213,19 @@ func encodeFrames(o *outgoing, s *Signer) ([][]byte, error) {
 	frames = append(frames, delimiter, []byte(s.Sign(header, parent, metadata, content)),
 		header, parent, metadata, content)
 	return frames, nil
+}
+
+// marshal is json.Marshal without HTML escaping: Jupyter content is full of
+// HTML (display data, tracebacks), and escaping every <, > and & as \u003c
+// only makes messages larger and slower to encode.
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // newHeader returns a complete header for a new message of the given type.
