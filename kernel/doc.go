@@ -22,11 +22,23 @@
 //
 // # Robustness
 //
-// Nothing a peer sends may stop the kernel: frames longer than
-// [Options.MaxMessageSize] close that connection, a peer that opens a
-// connection but never completes the ZMTP handshake is dropped after a
-// timeout, messages with a missing or wrong signature are logged and dropped,
-// undecodable JSON gets logged (and answered with an error reply where a reply
-// is possible), and unknown message types are logged. Panics inside handlers
-// and inside the evaluator are recovered and reported. The key is never logged.
+// Nothing a peer sends may stop the kernel. zmq4 v0.17.0 trusts its peers, so
+// every socket listens through a guarded transport (transport.go) that reads
+// ahead of zmq4 and closes a connection that declares a frame or message
+// longer than [Options.MaxMessageSize], sends a ZMTP command zmq4's parser
+// would crash on, stalls its handshake past [Options.HandshakeTimeout], or
+// takes in nothing for [Options.WriteTimeout] (one stuck iopub subscriber
+// would otherwise stall all of them). Messages with a missing or wrong
+// signature are logged and dropped; signed requests whose JSON is bad get an
+// error reply; unknown message types are logged; panics inside handlers and
+// inside the evaluator are recovered and reported. The key is never logged.
+// Only the five endpoints of the connection file are bound; a stale ipc
+// socket file left by a killed kernel is replaced, as libzmq does.
+//
+// # Performance
+//
+// The guarded transport also buffers: zmq4 would otherwise make about thirty
+// system calls per Jupyter message. Stream text is coalesced for
+// [Options.StreamFlushInterval] (5 ms), so 10,000 printed lines travel as a
+// few stream messages, in order. See bench_test.go and bench/kernel.
 package kernel
