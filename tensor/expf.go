@@ -23,8 +23,7 @@ func expf(x float32) float32 {
 		n = int32(fn - 0.5)
 	}
 	nf := float32(n)
-	r := x - nf*0.693359375
-	r -= nf * -2.12194440e-4
+	r := x - nf*0.693359375 + nf*2.12194440e-4
 	z := r * r
 	p := ((((1.9875691500e-4*r+1.3981999507e-3)*r+8.3334519073e-3)*r+4.1665795894e-2)*r+1.6666665459e-1)*r + 5.0000001201e-1
 	y := p*z + r + 1
@@ -39,17 +38,72 @@ func expf(x float32) float32 {
 	return y * math.Float32frombits(uint32(n+127)<<23)
 }
 
-// expRowF32 and sigmoidRowF32 are the float32 rows of Exp and Sigmoid.
+// expfFast is expf without the range checks, for x in [expfLo, expfHi], where 2^n needs no
+// special scaling. Rounding x·log2(e) to the nearest integer uses the 1.5·2^23 trick (the sum
+// rounds in float32), which keeps the loop free of branches and float-to-int conversions the
+// compiler would otherwise call out for. It is small enough to inline into the row loops.
+func expfFast(x float32) float32 {
+	t := x*1.44269504088896341 + 12582912
+	nf := t - 12582912
+	r := x - nf*0.693359375 + nf*2.12194440e-4
+	p := ((((1.9875691500e-4*r+1.3981999507e-3)*r+8.3334519073e-3)*r+4.1665795894e-2)*r+1.6666665459e-1)*r + 5.0000001201e-1
+	return (p*(r*r) + r + 1) * math.Float32frombits((math.Float32bits(t)-(0x4B400000-127))<<23)
+}
+
+// The range of expfFast: n = round(x·log2 e) stays in [-126, 127].
+const (
+	expfLo = -87
+	expfHi = 88
+)
+
+// expRowF32, sigmoidRowF32 and tanhRowF32 are the float32 rows of Exp, Sigmoid and Tanh: one
+// tight loop each, with the rare out-of-range elements (and NaN) sent to the careful expf.
 func expRowF32(dst, src []float32) {
 	src = src[:len(dst)]
-	for i := range dst {
-		dst[i] = expf(src[i])
+	for i, x := range src {
+		if x >= expfLo && x <= expfHi {
+			dst[i] = expfFast(x)
+		} else {
+			dst[i] = expf(x)
+		}
 	}
 }
 
 func sigmoidRowF32(dst, src []float32) {
 	src = src[:len(dst)]
-	for i := range dst {
-		dst[i] = 1 / (1 + expf(-src[i]))
+	for i, x := range src {
+		if x >= -expfHi && x <= -expfLo {
+			dst[i] = 1 / (1 + expfFast(-x))
+		} else {
+			dst[i] = 1 / (1 + expf(-x))
+		}
+	}
+}
+
+// tanhRowF32 follows Cephes' tanhf: an odd polynomial below 0.625, where 1 - 2/(e^2x + 1) would
+// cancel, else that formula; beyond 9 the float32 result is ±1.
+func tanhRowF32(dst, src []float32) {
+	src = src[:len(dst)]
+	for i, x := range src {
+		a := math.Float32frombits(math.Float32bits(x) &^ (1 << 31))
+		var y float32
+		switch {
+		case a < 0.625:
+			z := x * x
+			y = ((((-5.70498872745e-3*z+2.06390887954e-2)*z-5.37397155531e-2)*z+1.33314422036e-1)*z-3.33332819422e-1)*z*x + x
+		case a <= 9:
+			y = 1 - 2/(expfFast(2*a)+1)
+			if x < 0 {
+				y = -y
+			}
+		case a == a:
+			y = 1
+			if x < 0 {
+				y = -1
+			}
+		default:
+			y = x // NaN
+		}
+		dst[i] = y
 	}
 }

@@ -71,6 +71,9 @@ func unaryRow[T number](op unOp, dst, src []T, lo, hi float64) {
 		case uSigmoid:
 			sigmoidRowF32(d, any(src).([]float32))
 			return
+		case uTanh:
+			tanhRowF32(d, any(src).([]float32))
+			return
 		}
 	}
 	switch op {
