@@ -298,3 +298,11 @@ def test_odd_requests_get_replies(shared_kernel, msg_type, content):
     ok = ("ok", "error") if msg_type != "is_complete_request" else ("complete", "incomplete", "invalid", "unknown")
     assert reply["content"]["status"] in ok, reply["content"]
     assert kc.kernel_info(reply=True, timeout=TIMEOUT)["content"]["status"] == "ok"
+
+
+def test_user_expressions(shared_kernel):
+    _, kc = shared_kernel
+    reply, _ = execute(kc, "ue := 2", user_expressions={"answer": "ue * 21", "broken": "nope +"})
+    ue = reply["content"]["user_expressions"]
+    assert ue["answer"]["status"] == "ok" and ue["answer"]["data"]["text/plain"] == "42", ue
+    assert ue["broken"]["status"] == "error" and ue["broken"]["ename"], ue
