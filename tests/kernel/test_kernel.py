@@ -306,3 +306,10 @@ def test_user_expressions(shared_kernel):
     ue = reply["content"]["user_expressions"]
     assert ue["answer"]["status"] == "ok" and ue["answer"]["data"]["text/plain"] == "42", ue
     assert ue["broken"]["status"] == "error" and ue["broken"]["ename"], ue
+
+
+def test_heartbeat(shared_kernel):
+    _, kc = shared_kernel
+    kc.hb_channel.unpause()
+    time.sleep(kc.hb_channel.time_to_dead * 2.5)
+    assert kc.hb_channel.is_alive() and kc.hb_channel.is_beating()
