@@ -188,6 +188,12 @@ def describe(op, ms):
     return f"{ms:8.2f} ms ({6 * 4 * CHAIN_N / ms / 1e6:5.1f} GB/s)"
 
 
+def cell(op, times):
+    """Median (with its rate), then the best timing's rate, which other load distorts least."""
+    best = describe(op, min(times)).split("(")[1].rstrip(")")
+    return f"{describe(op, statistics.median(times))}, best {best}, n={len(times)}"
+
+
 def print_table(samples, notes, args):
     t = notes.get("torch", {})
     backends = notes.get("backends", {})
@@ -208,7 +214,7 @@ def print_table(samples, notes, args):
     for k, v in notes.get("errors", {}).items():
         print(f"  MISSING {k}: {v}")
     print()
-    print("| work | gotensor | torch | speed vs torch (torch time ÷ gotensor time) |")
+    print("| work | gotensor: median (rate), best rate | torch: median (rate), best rate | speed vs torch (torch median ÷ gotensor median) |")
     print("|---|---|---|---|")
     rows = [("matmul 1024² f32", "matmul", "f32"), ("matmul 1024² f64", "matmul", "f64"),
             ("a.Mul(b).Add(c), 1e7 f32", "mul_add", "f32"),
@@ -220,8 +226,8 @@ def print_table(samples, notes, args):
             if (side != "gotensor" or op.startswith("gpu")) and not go:
                 continue
             tc = samples.get(("torch", op, dt))
-            g = describe(op, statistics.median(go)) + f" n={len(go)}" if go else "not measured"
-            tt = describe(op, statistics.median(tc)) + f" n={len(tc)}" if tc else "not measured"
+            g = cell(op, go) if go else "not measured"
+            tt = cell(op, tc) if tc else "not measured"
             ratio = f"{statistics.median(tc) / statistics.median(go):.2f}×" if go and tc else "–"
             print(f"| {label}{suffix} | {g} | {tt} | {ratio} |")
 
