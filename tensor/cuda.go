@@ -34,16 +34,49 @@ func (cudaBackend) upload(src *storage, d Device) (*storage, error) {
 	return &storage{dev: d, dt: src.dt, data: buf, n: src.n}, nil
 }
 
-func (cudaBackend) download(src *storage) (*storage, error) {
-	buf, ok := src.data.(*gpu.Buffer)
+// deviceReader is what download needs from a device buffer: a copy from its start
+// (*gpu.Buffer's CopyOut).
+type deviceReader interface {
+	CopyOut(dst []byte) error
+}
+
+var _ deviceReader = (*gpu.Buffer)(nil)
+
+// rangeReader is the optional ability of a device buffer to copy out bytes from an offset.
+// *gpu.Buffer does not offer it yet; with it, download reads exactly a view's span, without
+// it the prefix up to the span's end.
+type rangeReader interface {
+	CopyOutAt(dst []byte, off int64) error
+}
+
+func (cudaBackend) download(src *storage, lo, n int) (*storage, error) {
+	buf, ok := src.data.(deviceReader)
 	if !ok {
 		return nil, fmt.Errorf("storage on %v holds %T, not a CUDA buffer", src.dev, src.data)
 	}
-	st := newStorage(src.dt, src.n, false)
-	if src.n > 0 {
-		if err := buf.CopyOut(bytesOf(st.data)); err != nil {
+	if lo < 0 || n < 0 || lo+n > src.n {
+		return nil, fmt.Errorf("copy of elements [%d, %d) from a storage of %d on %v", lo, lo+n, src.n, src.dev)
+	}
+	st := newStorage(src.dt, n, false)
+	if n == 0 {
+		return st, nil
+	}
+	size := src.dt.Size()
+	if rr, ok := buf.(rangeReader); ok {
+		if err := rr.CopyOutAt(bytesOf(st.data), int64(lo*size)); err != nil {
 			return nil, fmt.Errorf("copy from %v: %w", src.dev, err)
 		}
+		return st, nil
+	}
+	dst := bytesOf(st.data)
+	if lo > 0 {
+		dst = make([]byte, (lo+n)*size)
+	}
+	if err := buf.CopyOut(dst); err != nil {
+		return nil, fmt.Errorf("copy from %v: %w", src.dev, err)
+	}
+	if lo > 0 {
+		copy(bytesOf(st.data), dst[lo*size:])
 	}
 	return st, nil
 }

@@ -23,6 +23,19 @@ func TestCUDARoundTrip(t *testing.T) {
 	if !g.CPU().Equal(x) || !g.T().CPU().Equal(x.T()) {
 		t.Error("round trip through the GPU changed the values")
 	}
+	// Views download only their span; their values must still be theirs.
+	for _, v := range []struct {
+		name      string
+		dev, host *tensor.Tensor
+	}{
+		{"row 1", g.Index(1), x.Index(1)},
+		{"column 1", g.Slice(":, 1"), x.Slice(":, 1")},
+		{"element (1, 0)", g.Index(1, 0), x.Index(1, 0)},
+	} {
+		if got := v.dev.CPU(); !got.Equal(v.host) {
+			t.Errorf("%s: CPU() = %v, want %v", v.name, got, v.host)
+		}
+	}
 	if err := tensor.Maybe(func() { g.Add(x) }); err == nil {
 		t.Error("mixing cuda and cpu tensors succeeded")
 	}

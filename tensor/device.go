@@ -48,8 +48,22 @@ func ParseDevice(s string) (Device, error) {
 type backend interface {
 	// upload copies a CPU storage onto device d.
 	upload(src *storage, d Device) (*storage, error)
-	// download copies a device storage back to the CPU.
-	download(src *storage) (*storage, error)
+	// download copies elements [lo, lo+n) of a device storage into a new CPU storage of n
+	// elements, so a view brings back only its own span.
+	download(src *storage, lo, n int) (*storage, error)
+}
+
+// span returns the storage range a view reads: its first element and how many elements up to
+// and including its last (strides are never negative). An empty view reads none.
+func span(t *Tensor) (lo, n int) {
+	if t.Numel() == 0 {
+		return t.offset, 0
+	}
+	hi := t.offset
+	for i, d := range t.shape {
+		hi += (d - 1) * t.strides[i]
+	}
+	return t.offset, hi - t.offset + 1
 }
 
 // backends maps a device type to its backend. "cpu" needs none.
@@ -69,12 +83,13 @@ func (t *Tensor) To(device string) *Tensor {
 	var out *Tensor
 	switch {
 	case d.Type == "cpu":
-		// Download the whole storage, then lay it out on the host like t.
-		st, err := backends[t.st.dev.Type].download(t.st)
+		// Download only the span t reads, then lay it out on the host like t.
+		lo, n := span(t)
+		st, err := backends[t.st.dev.Type].download(t.st, lo, n)
 		if err != nil {
 			fail(ErrDevice, "To", "copy to cpu: %v", err)
 		}
-		out = fromStorage(st, append([]int(nil), t.shape...), append([]int(nil), t.strides...), t.offset).Contiguous()
+		out = fromStorage(st, append([]int(nil), t.shape...), append([]int(nil), t.strides...), t.offset-lo).Contiguous()
 	default:
 		src := t
 		if t.st.dev.Type != "cpu" {
