@@ -314,7 +314,7 @@ func (t *Tensor) Mul(other any) *Tensor {
 	out := binary(opMul, t, b)
 	if needsGrad(t, b) {
 		sa, da, sb, db := t.shape, t.dtype(), b.shape, b.dtype()
-		record("MulBackward0", out, []*Tensor{t, b}, []*Tensor{t, b}, func(c *bctx, g *Tensor) []*Tensor {
+		record("MulBackward0", out, []*Tensor{t, b}, []slot{{"self", t}, {"other", b}}, func(c *bctx, g *Tensor) []*Tensor {
 			var ga, gb *Tensor
 			if c.needs(0) {
 				ga = gradFor(g.Mul(c.saved(1)), sa, da)
@@ -334,7 +334,7 @@ func (t *Tensor) Div(other any) *Tensor {
 	out := binary(opDiv, t, b)
 	if needsGrad(t, b) {
 		sa, da, sb, db := t.shape, t.dtype(), b.shape, b.dtype()
-		record("DivBackward0", out, []*Tensor{t, b}, []*Tensor{t, b}, func(c *bctx, g *Tensor) []*Tensor {
+		record("DivBackward0", out, []*Tensor{t, b}, []slot{{"self", t}, {"other", b}}, func(c *bctx, g *Tensor) []*Tensor {
 			var ga, gb *Tensor
 			y := c.saved(1)
 			if c.needs(0) {
@@ -360,7 +360,7 @@ func (t *Tensor) Pow(exponent any) *Tensor {
 	sa, da := t.shape, t.dtype()
 	if e.wrapped {
 		p := e.Item()
-		record("PowBackward0", out, []*Tensor{t}, []*Tensor{t}, func(c *bctx, g *Tensor) []*Tensor {
+		record("PowBackward0", out, []*Tensor{t}, []slot{{"self", t}}, func(c *bctx, g *Tensor) []*Tensor {
 			if p == 0 {
 				return []*Tensor{ZerosLike(g)}
 			}
@@ -369,7 +369,7 @@ func (t *Tensor) Pow(exponent any) *Tensor {
 		return out
 	}
 	sb, db := e.shape, e.dtype()
-	record("PowBackward1", out, []*Tensor{t, e}, []*Tensor{t, e, out}, func(c *bctx, g *Tensor) []*Tensor {
+	record("PowBackward1", out, []*Tensor{t, e}, []slot{{"self", t}, {"exponent", e}, {"result", out}}, func(c *bctx, g *Tensor) []*Tensor {
 		var ga, gb *Tensor
 		x, y := c.saved(0), c.saved(1)
 		if c.needs(0) {
@@ -400,7 +400,7 @@ func (t *Tensor) minmax(op binOp, other any) *Tensor {
 		if op == opMinimum {
 			name = "MinimumBackward0"
 		}
-		record(name, out, []*Tensor{t, b}, []*Tensor{t, b}, func(c *bctx, g *Tensor) []*Tensor {
+		record(name, out, []*Tensor{t, b}, []slot{{"self", t}, {"other", b}}, func(c *bctx, g *Tensor) []*Tensor {
 			x, y := c.saved(0), c.saved(1)
 			// Ties split the gradient in half, like PyTorch.
 			wa := Where(x.Eq(y), 0.5, x.Gt(y).ToDType(g.dtype()))

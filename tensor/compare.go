@@ -178,7 +178,7 @@ func Where(cond *Tensor, x, y any) *Tensor {
 	runtime.KeepAlive(c)
 	if needsGrad(a, b) {
 		sa, da, sb, db := a.shape, a.dtype(), b.shape, b.dtype()
-		record("WhereBackward0", out, []*Tensor{a, b}, []*Tensor{c}, func(ctx *bctx, g *Tensor) []*Tensor {
+		record("WhereBackward0", out, []*Tensor{a, b}, []slot{{"condition", c}}, func(ctx *bctx, g *Tensor) []*Tensor {
 			var ga, gb *Tensor
 			m := ctx.saved(0)
 			if ctx.needs(0) {

@@ -29,7 +29,7 @@ func (t *Tensor) Gather(dim int, index *Tensor) *Tensor {
 	runtime.KeepAlive(idx)
 	if needsGrad(t) {
 		shape := t.shape
-		record("GatherBackward0", out, []*Tensor{t}, []*Tensor{idx}, func(c *bctx, g *Tensor) []*Tensor {
+		record("GatherBackward0", out, []*Tensor{t}, []slot{{"index", idx}}, func(c *bctx, g *Tensor) []*Tensor {
 			return []*Tensor{scatterAdd(shape, dim, c.saved(0), g)}
 		})
 	}
@@ -125,7 +125,7 @@ func scatterAdd(shape []int, dim int, idx, g *Tensor) *Tensor {
 	}
 	runtime.KeepAlive(src)
 	if needsGrad(g) {
-		record("ScatterAddBackward0", out, []*Tensor{g}, []*Tensor{idx}, func(c *bctx, gg *Tensor) []*Tensor {
+		record("ScatterAddBackward0", out, []*Tensor{g}, []slot{{"index", idx}}, func(c *bctx, gg *Tensor) []*Tensor {
 			return []*Tensor{gg.Gather(dim, c.saved(0))}
 		})
 	}

@@ -23,6 +23,7 @@ type Node struct {
 }
 
 type savedTensor struct {
+	name    string // PyTorch's name for the slot, such as "self", "other" or "result"
 	t       *Tensor
 	version int64
 	outOf   string // the grad_fn name of the saved tensor, for the version error
@@ -55,6 +56,20 @@ func (n *Node) Saved() []*Tensor {
 	return out
 }
 
+// SavedNames returns the names of the slots Saved returns, in the same order: PyTorch's names
+// for what a rule keeps ("self", "other", "mat2", "exponent", "result", "index", ...), so a
+// graph renderer can label them, or hide a Go number the op wrapped as a tensor (see
+// IsWrappedNumber).
+func (n *Node) SavedNames() []string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	out := make([]string, len(n.saved))
+	for i, s := range n.saved {
+		out[i] = s.name
+	}
+	return out
+}
+
 // Variable returns the leaf tensor of an AccumulateGrad node, or nil.
 func (n *Node) Variable() *Tensor { return n.variable }
 
@@ -82,9 +97,15 @@ func needsGrad(ts ...*Tensor) bool {
 	return false
 }
 
+// slot is a tensor saved for a backward rule, under PyTorch's name for it.
+type slot struct {
+	name string
+	t    *Tensor
+}
+
 // record makes out the result of a differentiable op named name on inputs, keeping saved for
 // the backward rule apply (which reads them through c.saved in the same order).
-func record(name string, out *Tensor, inputs, saved []*Tensor, apply func(c *bctx, g *Tensor) []*Tensor) {
+func record(name string, out *Tensor, inputs []*Tensor, saved []slot, apply func(c *bctx, g *Tensor) []*Tensor) {
 	n := &Node{name: name, apply: apply, next: make([]*Node, len(inputs))}
 	for i, in := range inputs {
 		if in != nil && in.grad.requiresGrad {
@@ -93,8 +114,9 @@ func record(name string, out *Tensor, inputs, saved []*Tensor, apply func(c *bct
 	}
 	out.grad.fn = n
 	out.grad.requiresGrad = true
-	for _, s := range saved {
-		st := savedTensor{t: s, version: s.st.version.Load()}
+	for _, sl := range saved {
+		s := sl.t
+		st := savedTensor{name: sl.name, t: s, version: s.st.version.Load()}
 		if s.grad.fn != nil {
 			st.outOf = s.grad.fn.name
 		}
@@ -433,10 +455,13 @@ func (t *Tensor) RetainGrad() {
 	if !t.grad.requiresGrad {
 		fail(ErrAutograd, "retain_grad", "can't retain_grad on Tensor that has requires_grad=False")
 	}
+	t.grad.mu.Lock()
 	if t.grad.fn == nil || t.grad.retains {
+		t.grad.mu.Unlock()
 		return
 	}
 	t.grad.retains = true
+	t.grad.mu.Unlock()
 	n := t.grad.fn
 	n.mu.Lock()
 	n.retained = append(n.retained, t)
@@ -458,6 +483,18 @@ func (t *Tensor) ZeroGrad() {
 func (t *Tensor) Detach() *Tensor {
 	return &Tensor{st: t.st, shape: t.shape, strides: t.strides, offset: t.offset, wrapped: t.wrapped}
 }
+
+// RetainsGrad reports whether t is a non-leaf whose gradient backward keeps because RetainGrad
+// was called (PyTorch's retains_grad); it is false for leaves.
+func (t *Tensor) RetainsGrad() bool {
+	t.grad.mu.Lock()
+	defer t.grad.mu.Unlock()
+	return t.grad.retains
+}
+
+// IsWrappedNumber reports whether t is a Go number that an op wrapped as a 0-dim tensor (the 2
+// of x.Mul(2)), as a graph renderer may find it among a node's saved tensors.
+func (t *Tensor) IsWrappedNumber() bool { return t.wrapped }
 
 // Name returns the name given with SetName ("" if none), used by graph renderers.
 func (t *Tensor) Name() string { return t.grad.name }

@@ -93,7 +93,7 @@ func (t *Tensor) Mm(other *Tensor) *Tensor {
 	out := empty(a.dtype(), []int{a.shape[0], b.shape[1]}, false)
 	gemmInto(out, 0, a, a.offset, a.strides, b, b.offset, b.strides, a.shape[0], b.shape[1], a.shape[1])
 	if needsGrad(a, b) {
-		record("MmBackward0", out, []*Tensor{a, b}, []*Tensor{a, b}, func(c *bctx, g *Tensor) []*Tensor {
+		record("MmBackward0", out, []*Tensor{a, b}, []slot{{"self", a}, {"mat2", b}}, func(c *bctx, g *Tensor) []*Tensor {
 			var ga, gb *Tensor
 			if c.needs(0) {
 				ga = g.Mm(c.saved(1).T())
@@ -123,7 +123,7 @@ func (t *Tensor) Bmm(other *Tensor) *Tensor {
 		gemmInto(out, i*n*m, a, a.offset+i*a.strides[0], a.strides[1:], b, b.offset+i*b.strides[0], b.strides[1:], n, m, k)
 	}
 	if needsGrad(a, b) {
-		record("BmmBackward0", out, []*Tensor{a, b}, []*Tensor{a, b}, func(c *bctx, g *Tensor) []*Tensor {
+		record("BmmBackward0", out, []*Tensor{a, b}, []slot{{"self", a}, {"mat2", b}}, func(c *bctx, g *Tensor) []*Tensor {
 			var ga, gb *Tensor
 			if c.needs(0) {
 				ga = g.Bmm(c.saved(1).Transpose(1, 2))
@@ -150,7 +150,7 @@ func (t *Tensor) Mv(v *Tensor) *Tensor {
 	out := empty(t.dtype(), []int{t.shape[0]}, false)
 	gemmInto(out, 0, t, t.offset, t.strides, col, col.offset, col.strides, t.shape[0], 1, t.shape[1])
 	if needsGrad(t, v) {
-		record("MvBackward0", out, []*Tensor{t, v}, []*Tensor{t, v}, func(c *bctx, g *Tensor) []*Tensor {
+		record("MvBackward0", out, []*Tensor{t, v}, []slot{{"self", t}, {"vec", v}}, func(c *bctx, g *Tensor) []*Tensor {
 			var ga, gb *Tensor
 			if c.needs(0) {
 				ga = g.Outer(c.saved(1))
@@ -179,7 +179,7 @@ func (t *Tensor) Dot(other *Tensor) *Tensor {
 	out := empty(t.dtype(), nil, false)
 	gemmInto(out, 0, row, row.offset, row.strides, col, col.offset, col.strides, 1, 1, t.shape[0])
 	if needsGrad(t, other) {
-		record("DotBackward0", out, []*Tensor{t, other}, []*Tensor{t, other}, func(c *bctx, g *Tensor) []*Tensor {
+		record("DotBackward0", out, []*Tensor{t, other}, []slot{{"self", t}, {"tensor", other}}, func(c *bctx, g *Tensor) []*Tensor {
 			var ga, gb *Tensor
 			if c.needs(0) {
 				ga = c.saved(1).Mul(g)

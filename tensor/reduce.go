@@ -298,7 +298,7 @@ func (t *Tensor) Min() *Tensor { return t.extremeAll(rMin, "min", "MinBackward1"
 func (t *Tensor) extremeAll(op redOp, name, gname string) *Tensor {
 	out := reduce(op, name, t, nil, false)
 	if needsGrad(t) {
-		record(gname, out, []*Tensor{t}, []*Tensor{t, out}, func(c *bctx, g *Tensor) []*Tensor {
+		record(gname, out, []*Tensor{t}, []slot{{"self", t}, {"result", out}}, func(c *bctx, g *Tensor) []*Tensor {
 			mask := c.saved(0).Eq(c.saved(1)).ToDType(g.dtype())
 			return []*Tensor{mask.Mul(g.Div(mask.Sum()))}
 		})
@@ -327,7 +327,7 @@ func (t *Tensor) extremeDim(op, arg redOp, name string, dim int, keepdim bool) *
 		if op == rMin {
 			gname = "MinBackward0"
 		}
-		record(gname, out, []*Tensor{t}, []*Tensor{idx}, func(c *bctx, g *Tensor) []*Tensor {
+		record(gname, out, []*Tensor{t}, []slot{{"indices", idx}}, func(c *bctx, g *Tensor) []*Tensor {
 			if len(shape) == 0 {
 				return []*Tensor{g}
 			}
@@ -410,7 +410,7 @@ func (t *Tensor) variance(dims []int, keepdim, std bool) *Tensor {
 		if std {
 			gname = "StdBackward0"
 		}
-		record(gname, out, []*Tensor{t}, []*Tensor{t, out}, func(c *bctx, g *Tensor) []*Tensor {
+		record(gname, out, []*Tensor{t}, []slot{{"self", t}, {"result", out}}, func(c *bctx, g *Tensor) []*Tensor {
 			xs := c.saved(0)
 			d := xs.Sub(xs.meanDims(dims, true, "MeanBackward1"))
 			if std {
@@ -434,7 +434,7 @@ func (t *Tensor) Softmax(dim int) *Tensor {
 	e := x.Sub(x.MaxDim(dim, true)).Exp()
 	out := e.Div(e.SumDim(dim, true))
 	if needsGrad(t) {
-		record("SoftmaxBackward0", out, []*Tensor{t}, []*Tensor{out}, func(c *bctx, g *Tensor) []*Tensor {
+		record("SoftmaxBackward0", out, []*Tensor{t}, []slot{{"result", out}}, func(c *bctx, g *Tensor) []*Tensor {
 			y := c.saved(0)
 			return []*Tensor{y.Mul(g.Sub(g.Mul(y).SumDim(dim, true)))}
 		})
@@ -452,7 +452,7 @@ func (t *Tensor) LogSoftmax(dim int) *Tensor {
 	s := x.Sub(x.MaxDim(dim, true))
 	out := s.Sub(s.Exp().SumDim(dim, true).Log())
 	if needsGrad(t) {
-		record("LogSoftmaxBackward0", out, []*Tensor{t}, []*Tensor{out}, func(c *bctx, g *Tensor) []*Tensor {
+		record("LogSoftmaxBackward0", out, []*Tensor{t}, []slot{{"result", out}}, func(c *bctx, g *Tensor) []*Tensor {
 			return []*Tensor{g.Sub(c.saved(0).Exp().Mul(g.SumDim(dim, true)))}
 		})
 	}

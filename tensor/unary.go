@@ -151,7 +151,7 @@ func unaryRow[T number](op unOp, dst, src []T, lo, hi float64) {
 // unaryGrad records the backward rule of a unary op; rule gets the saved input and output.
 func unaryGrad(name string, out, t *Tensor, rule func(g, x, y *Tensor) *Tensor) *Tensor {
 	if needsGrad(t) {
-		record(name, out, []*Tensor{t}, []*Tensor{t, out}, func(c *bctx, g *Tensor) []*Tensor {
+		record(name, out, []*Tensor{t}, []slot{{"self", t}, {"result", out}}, func(c *bctx, g *Tensor) []*Tensor {
 			return []*Tensor{rule(g, c.saved(0), c.saved(1))}
 		})
 	}
@@ -258,7 +258,7 @@ func (t *Tensor) Clamp(lo, hi float64) *Tensor {
 	}
 	out := unary(uClamp, t, lo, hi)
 	if needsGrad(t) {
-		record("ClampBackward1", out, []*Tensor{t}, []*Tensor{t}, func(c *bctx, g *Tensor) []*Tensor {
+		record("ClampBackward1", out, []*Tensor{t}, []slot{{"self", t}}, func(c *bctx, g *Tensor) []*Tensor {
 			x := c.saved(0)
 			return []*Tensor{g.Mul(x.Ge(lo).LogicalAnd(x.Le(hi)))}
 		})
