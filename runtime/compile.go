@@ -281,14 +281,41 @@ func (p *prep) stmts(seg segment, last bool) *CellError {
 		}
 	}
 	// One unit per statement: yaegi reports a panic at the first statement
-	// of the block it runs, so this makes it the failing statement.
-	for _, st := range body.List {
+	// of the block it runs, so this makes it the failing statement. From the
+	// first statement that starts a goroutine on, the rest of the segment is
+	// one unit: each unit is a separate run, and yaegi races (harmlessly,
+	// but visibly to the race detector) when a run starts while goroutines
+	// of the previous one create frames.
+	split := len(body.List)
+	for i, st := range body.List {
+		if startsGoroutine(st) {
+			split = i
+			break
+		}
+	}
+	for _, st := range body.List[:split] {
 		p.units = append(p.units, compileUnit{node: &ast.BlockStmt{Lbrace: st.Pos(), List: []ast.Stmt{st}, Rbrace: st.End()}})
 	}
-	if tail != nil {
-		p.units = append(p.units, resultUnit(tail))
+	rest := body.List[split:]
+	switch {
+	case tail != nil:
+		p.units = append(p.units, resultUnit(tail, rest))
+	case len(rest) > 0:
+		p.units = append(p.units, compileUnit{node: &ast.BlockStmt{Lbrace: rest[0].Pos(), List: rest, Rbrace: rest[len(rest)-1].End()}})
 	}
 	return nil
+}
+
+// startsGoroutine reports whether st contains a go statement.
+func startsGoroutine(st ast.Stmt) bool {
+	found := false
+	ast.Inspect(st, func(n ast.Node) bool {
+		if _, ok := n.(*ast.GoStmt); ok {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 func (s *Session) newRewriter(o *intOracle) *rewriter {
@@ -323,15 +350,21 @@ func (s *Session) floatConst(pkg, name string) (string, bool) {
 
 // resultUnit turns a trailing expression x into `_gt_emit(x)`, falling back
 // to plain `x` when x has no single value (fmt.Println(...), a void call).
-func resultUnit(es *ast.ExprStmt) compileUnit {
+// The statements in before run first, in the same unit.
+func resultUnit(es *ast.ExprStmt, before []ast.Stmt) compileUnit {
 	pos := es.Pos()
+	if len(before) > 0 {
+		pos = before[0].Pos()
+	}
 	emit := &ast.ExprStmt{X: &ast.CallExpr{
-		Fun:    &ast.Ident{Name: "_gt_emit", NamePos: pos},
-		Lparen: pos, Args: []ast.Expr{es.X}, Rparen: es.End(),
+		Fun:    &ast.Ident{Name: "_gt_emit", NamePos: es.Pos()},
+		Lparen: es.Pos(), Args: []ast.Expr{es.X}, Rparen: es.End(),
 	}}
+	withEmit := append(append([]ast.Stmt(nil), before...), emit)
+	plain := append(append([]ast.Stmt(nil), before...), es)
 	u := compileUnit{
-		node:     &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{emit}, Rbrace: es.End()},
-		fallback: &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{es}, Rbrace: es.End()},
+		node:     &ast.BlockStmt{Lbrace: pos, List: withEmit, Rbrace: es.End()},
+		fallback: &ast.BlockStmt{Lbrace: pos, List: plain, Rbrace: es.End()},
 	}
 	if call, ok := es.X.(*ast.CallExpr); ok {
 		if _, builtin := builtinName(call.Fun); builtin {

@@ -131,7 +131,9 @@
 //     function or block it was running: a traceback shows the exact cell
 //     line of the failing top-level statement (each is compiled on its own),
 //     but names the functions it went through with the line where their body
-//     starts, not the line that panicked; runtime panics are yaegi's
+//     starts, not the line that panicked (and from a statement that starts a
+//     goroutine on, the rest of that run of statements is compiled as one
+//     block, located at its first statement); runtime panics are yaegi's
 //     reflection errors translated back to Go's messages where known;
 //   - the println builtin writes to standard output;
 //   - unbounded recursion exhausts the Go stack, which no program can

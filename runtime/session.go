@@ -260,6 +260,7 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (*Result
 type zombie struct {
 	finished <-chan struct{} // closed when the run has unwound
 	abandon  chan struct{}   // closed to stop re-stopping it
+	stopped  chan struct{}   // closed when the re-stopping goroutine has returned
 }
 
 // zombieGrace is how long a cell waits for an interrupted run to unwind
@@ -278,6 +279,7 @@ func (s *Session) waitZombie(ctx context.Context, out Output) error {
 	case <-time.After(zombieGrace):
 		out.Stream("stderr", "note: the interrupted cell is still blocked inside a compiled call; it is abandoned\n")
 		close(z.abandon)
+		<-z.stopped // no stop may hit the next cell's run
 	case <-ctx.Done():
 		return interruptedError()
 	}
@@ -338,8 +340,9 @@ func (s *Session) run(ctx context.Context, run *cellRun, p *interp.Program, code
 		s.rc.stop(ch)
 		// Keep stopping until the run has unwound: a run cancelled before its
 		// goroutine started would otherwise adopt the new run id and go on.
-		z := &zombie{finished: finished, abandon: make(chan struct{})}
+		z := &zombie{finished: finished, abandon: make(chan struct{}), stopped: make(chan struct{})}
 		go func() {
+			defer close(z.stopped)
 			tick := time.NewTicker(time.Millisecond)
 			defer tick.Stop()
 			for {
