@@ -59,6 +59,7 @@ KERNELS = {
 }
 LINES = "".join(f"line {i}\n" for i in range(10000))
 LINE_RUNS = 5
+INTERRUPTS = 5
 
 
 def wait_reply(get, msg_id, timeout=60):
@@ -210,17 +211,22 @@ def measure(name, cells, starts):
         row["lines_ok"] = ok
 
         run_cell(kc, code["define"])
-        msg_id = kc.execute(code["loop"])
-        while True:  # wait until the loop is running
-            m = kc.get_iopub_msg(timeout=60)
-            if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "execute_input":
-                break
-        time.sleep(0.2)
-        t0 = time.perf_counter()
-        km.interrupt_kernel()
-        reply = wait_reply(kc.get_shell_msg, msg_id, timeout=30)
-        row["interrupt"] = time.perf_counter() - t0
-        row["interrupt_status"] = reply["content"]["status"]
+        took, statuses = [], set()
+        for _ in range(INTERRUPTS):
+            msg_id = kc.execute(code["loop"])
+            while True:  # wait until the loop is running
+                m = kc.get_iopub_msg(timeout=60)
+                if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "execute_input":
+                    break
+            time.sleep(0.2)
+            t0 = time.perf_counter()
+            km.interrupt_kernel()  # as the kernelspec says: a message for gotensor, SIGINT for ipykernel
+            reply = wait_reply(kc.get_shell_msg, msg_id, timeout=30)
+            took.append(time.perf_counter() - t0)
+            statuses.add(reply["content"]["status"])
+            time.sleep(0.1)  # ipykernel aborts requests that arrive right after an error
+        row["interrupt"] = statistics.median(took)
+        row["interrupt_status"] = "/".join(sorted(statuses))
         _, msgs, reply = run_cell(kc, code["check"])
         results = [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"]
         row["state_kept"] = reply["content"]["status"] == "ok" and results == ["42"]
@@ -270,7 +276,7 @@ def main():
     print(f"| 10,000 printed lines request → idle, median of {LINE_RUNS} | {ms(g['lines'])} | {ms(p['lines'])} | ≤ 30 ms |")
     print(f"| … stream messages, most in a run (all bytes in order?) | {g['lines_msgs']} ({'yes' if g['lines_ok'] else 'NO'}) | "
           f"{p['lines_msgs']} ({'yes' if p['lines_ok'] else 'NO'}) | ≤ 20 |")
-    print(f"| interrupt of an endless loop → execute_reply | {ms(g['interrupt'])} ({g['interrupt_status']}) | "
+    print(f"| interrupt of an endless loop → execute_reply, median of {INTERRUPTS} | {ms(g['interrupt'])} ({g['interrupt_status']}) | "
           f"{ms(p['interrupt'])} ({p['interrupt_status']}) | ≤ 20 ms |")
     kept = {n: "yes" if r["state_kept"] else f"NO (next cell: {r['state_status']})" for n, r in rows.items()}
     print(f"| … earlier variable still there | {kept['gotensor']} | {kept['python3']} | yes |")
