@@ -245,8 +245,11 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (*Result
 		s.dropInternalLog(run)
 		return nil, cerr
 	}
+	// One cancellation channel for the whole cell, so an interrupt also
+	// releases goroutines that earlier statements of the cell started.
+	cancel := make(chan struct{})
 	for _, p := range progs {
-		if err := s.run(ctx, run, p, code); err != nil {
+		if err := s.run(ctx, run, p, code, cancel); err != nil {
 			return nil, err
 		}
 	}
@@ -326,8 +329,8 @@ func (s *Session) end(run *cellRun) {
 
 // run executes one compiled program, turning panics and interrupts into
 // *CellError.
-func (s *Session) run(ctx context.Context, run *cellRun, p *interp.Program, code string) error {
-	ch := s.rc.arm()
+func (s *Session) run(ctx context.Context, run *cellRun, p *interp.Program, code string, ch chan struct{}) error {
+	s.rc.use(ch)
 	finished := make(chan struct{})
 	var err error
 	go func() {

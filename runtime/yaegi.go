@@ -129,15 +129,13 @@ func newRunControl(i *interp.Interpreter) (*runControl, error) {
 	}, nil
 }
 
-// arm prepares a run: channel operations become cancellable through the
-// returned channel.
-func (rc *runControl) arm() chan struct{} {
-	ch := make(chan struct{})
+// use prepares a run: its channel operations become cancellable by closing
+// ch (see stop).
+func (rc *runControl) use(ch chan struct{}) {
 	rc.mu.Lock()
 	rc.done.Set(reflect.ValueOf(ch))
 	*rc.cancelChan = true
 	rc.mu.Unlock()
-	return ch
 }
 
 // stop ends every interpreted frame of the current run at its next step and
