@@ -25,6 +25,7 @@ type Node struct {
 type savedTensor struct {
 	name    string // PyTorch's name for the slot, such as "self", "other" or "result"
 	t       *Tensor
+	st      *storage // t's storage when saved: SetData swapping it is caught like an in-place change
 	version int64
 	outOf   string // the grad_fn name of the saved tensor, for the version error
 }
@@ -116,7 +117,7 @@ func record(name string, out *Tensor, inputs []*Tensor, saved []slot, apply func
 	out.grad.requiresGrad = true
 	for _, sl := range saved {
 		s := sl.t
-		st := savedTensor{name: sl.name, t: s, version: s.st.version.Load()}
+		st := savedTensor{name: sl.name, t: s, st: s.st, version: s.st.version.Load()}
 		if s.grad.fn != nil {
 			st.outOf = s.grad.fn.name
 		}
@@ -157,7 +158,10 @@ func (c *bctx) saved(i int) *Tensor {
 	if released {
 		fail(ErrAutograd, "backward", freedMsg)
 	}
-	if v := s.t.st.version.Load(); v != s.version {
+	if v := s.t.st.version.Load(); v != s.version || s.t.st != s.st {
+		if s.t.st != s.st {
+			v = max(v, s.version+1) // a swapped storage reads as a later version
+		}
 		which := ""
 		if s.outOf != "" {
 			which = ", which is output 0 of " + s.outOf + ","
@@ -495,6 +499,23 @@ func (t *Tensor) RetainsGrad() bool {
 // IsWrappedNumber reports whether t is a Go number that an op wrapped as a 0-dim tensor (the 2
 // of x.Mul(2)), as a graph renderer may find it among a node's saved tensors.
 func (t *Tensor) IsWrappedNumber() bool { return t.wrapped }
+
+// SetData makes t view u's data (storage, shape, strides, device and dtype), keeping t's own
+// identity: its requires-grad flag, leaf status, name and gradient (PyTorch's x.data = u).
+// Modules move their parameters this way, so an optimizer holding them sees the moved tensors.
+// It records nothing for autograd; t must be a leaf, and one that requires grad needs a
+// floating u. It returns t.
+func (t *Tensor) SetData(u *Tensor) *Tensor {
+	if t.grad.fn != nil {
+		fail(ErrAutograd, "set_data", "set_data is only supported on leaf tensors; call Detach() on a computed tensor first")
+	}
+	if t.grad.requiresGrad && !u.dtype().IsFloat() {
+		fail(ErrDType, "set_data", "only Tensors of floating point and complex dtype can require gradients (got %v data)", u.dtype())
+	}
+	t.st, t.shape, t.strides, t.offset, t.base = u.st, u.shape, u.strides, u.offset, u.base
+	t.wrapped = false
+	return t
+}
 
 // Name returns the name given with SetName ("" if none), used by graph renderers.
 func (t *Tensor) Name() string { return t.grad.name }
