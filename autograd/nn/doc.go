@@ -10,6 +10,10 @@
 // (yaegi) cannot pass cell-defined types through: Sequential takes a []Module, and a cell may
 // define its own Module type and put it in that slice.
 //
+// Modules move to a device like PyTorch's model.to(device): Linear.To, Sequential.To, and To for
+// any Module (a cell's own included) move the parameters in place, so they stay the same leaf
+// tensors, and an optimizer holding them keeps working.
+//
 // Parameters are created with float32 elements (PyTorch's default dtype) from tensor's
 // seeded generator: call tensor.Seed first for reproducible weights.
 package nn

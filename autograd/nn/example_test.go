@@ -5,6 +5,7 @@ import (
 
 	"gotensor/autograd/nn"
 	"gotensor/autograd/optim"
+	"gotensor/gpu"
 	"gotensor/tensor"
 )
 
@@ -62,4 +63,20 @@ func ExampleLinear() {
 	fmt.Printf("weight %.3f, bias %.3f\n", model.Weight.Item(), model.Bias.Item())
 	// Output:
 	// weight 2.000, bias -1.000
+}
+
+// Moving a model to the default device, "cuda" when a GPU is usable, else "cpu" (PyTorch's
+// model.to(device)): the parameters stay leaves that require grad.
+func ExampleSequential_To() {
+	tensor.Seed(0)
+	device := gpu.Default()
+	model := nn.NewSequential([]nn.Module{nn.NewLinear(2, 4), nn.ReLU{}, nn.NewLinear(4, 1)}).To(device)
+	for _, p := range model.Parameters() {
+		fmt.Println(p.Name(), p.Shape(), p.Device().Type == device, p.IsLeaf(), p.RequiresGrad())
+	}
+	// Output:
+	// weight torch.Size([4, 2]) true true true
+	// bias torch.Size([4]) true true true
+	// weight torch.Size([1, 4]) true true true
+	// bias torch.Size([1]) true true true
 }
