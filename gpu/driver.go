@@ -51,7 +51,7 @@ type driver struct {
 	cuMemcpyHtoD             func(dst uintptr, src unsafe.Pointer, bytes uint64) cuResult
 	cuMemcpyDtoH             func(dst unsafe.Pointer, src uintptr, bytes uint64) cuResult
 	cuMemsetD32              func(dst uintptr, value uint32, count uint64) cuResult
-	cuModuleLoadData         func(module *uintptr, image unsafe.Pointer) cuResult
+	cuModuleLoadDataEx       func(module *uintptr, image unsafe.Pointer, numOptions uint32, options *int32, values *uintptr) cuResult
 	cuModuleGetFunction      func(fn *uintptr, module uintptr, name string) cuResult
 	cuLaunchKernel           func(fn uintptr, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes uint32, stream uintptr, params unsafe.Pointer, extra unsafe.Pointer) cuResult
 }
@@ -89,7 +89,7 @@ func openDriver(lib string) (*driver, error) {
 		{&d.cuMemcpyHtoD, "cuMemcpyHtoD_v2"},
 		{&d.cuMemcpyDtoH, "cuMemcpyDtoH_v2"},
 		{&d.cuMemsetD32, "cuMemsetD32_v2"},
-		{&d.cuModuleLoadData, "cuModuleLoadData"},
+		{&d.cuModuleLoadDataEx, "cuModuleLoadDataEx"},
 		{&d.cuModuleGetFunction, "cuModuleGetFunction"},
 		{&d.cuLaunchKernel, "cuLaunchKernel"},
 	}

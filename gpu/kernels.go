@@ -1,11 +1,13 @@
 package gpu
 
 import (
+	"bytes"
 	_ "embed"
 	"errors"
 	"fmt"
 	"math"
 	"runtime"
+	"strings"
 	"unsafe"
 )
 
@@ -54,10 +56,22 @@ func LoadModule(ordinal int, ptx string) (*Module, error) {
 
 func (d *driver) loadModule(ordinal int, ptx string) (*Module, error) {
 	image := append([]byte(ptx), 0)
+	// Ask the JIT for its error log (CU_JIT_ERROR_LOG_BUFFER = 5, its size = 6): "a PTX JIT
+	// compilation failed" alone does not say which line.
+	log := make([]byte, 4096)
+	options := []int32{5, 6}
+	values := []uintptr{uintptr(unsafe.Pointer(&log[0])), uintptr(len(log))}
 	var h uintptr
-	err := d.check("cuModuleLoadData", d.cuModuleLoadData(&h, unsafe.Pointer(&image[0])))
+	err := d.check("cuModuleLoadDataEx", d.cuModuleLoadDataEx(&h, unsafe.Pointer(&image[0]), uint32(len(options)), &options[0], &values[0]))
 	runtime.KeepAlive(image)
+	runtime.KeepAlive(log)
 	if err != nil {
+		if i := bytes.IndexByte(log, 0); i >= 0 {
+			log = log[:i]
+		}
+		if msg := strings.TrimSpace(string(log)); msg != "" {
+			err = fmt.Errorf("%w; JIT log: %s", err, msg)
+		}
 		return nil, fmt.Errorf("cuda:%d: load PTX module: %w", ordinal, err)
 	}
 	return &Module{ordinal: ordinal, handle: h}, nil
