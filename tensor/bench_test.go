@@ -34,6 +34,24 @@ func BenchmarkExp1e6F32(b *testing.B) {
 	}
 }
 
+// BenchmarkSigmoid1e6F32 and BenchmarkTanh1e6F32 share Exp's float32 kernel; inputs span
+// [-4, 4) so both branches of Tanh's row loop run.
+func BenchmarkSigmoid1e6F32(b *testing.B) {
+	x := tensor.Rand(1_000_000).Mul(8).Sub(4)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		x.Sigmoid()
+	}
+}
+
+func BenchmarkTanh1e6F32(b *testing.B) {
+	x := tensor.Rand(1_000_000).Mul(8).Sub(4)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		x.Tanh()
+	}
+}
+
 func BenchmarkAddBroadcast1000x1000(b *testing.B) {
 	x, y := tensor.Rand(1000, 1000), tensor.Rand(1000, 1)
 	b.ResetTimer()

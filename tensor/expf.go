@@ -58,8 +58,44 @@ const (
 
 // expRowF32, sigmoidRowF32 and tanhRowF32 are the float32 rows of Exp, Sigmoid and Tanh: one
 // tight loop each, with the rare out-of-range elements (and NaN) sent to the careful expf.
-func expRowF32(dst, src []float32) {
+func expRowF32(dst, src []float32) { vecRowF32(dst, src, modeExp) }
+
+func sigmoidRowF32(dst, src []float32) { vecRowF32(dst, src, modeSigmoid) }
+
+// Modes of vecRowF32 and expBlocks.
+const (
+	modeExp     = 0
+	modeSigmoid = 1
+)
+
+// vecRowF32 runs the vector kernel where the CPU has one, over blocks of eight, and the scalar
+// loop over blocks the vector kernel hands back (an element outside expfFast's range) and the
+// tail.
+func vecRowF32(dst, src []float32, mode int) {
 	src = src[:len(dst)]
+	for hasVecExp && len(dst) >= 8 {
+		k := expBlocks(dst, src, mode)
+		dst, src = dst[k:], src[k:]
+		if len(dst) >= 8 {
+			scalarRowF32(dst[:8], src[:8], mode)
+			dst, src = dst[8:], src[8:]
+		}
+	}
+	scalarRowF32(dst, src, mode)
+}
+
+func scalarRowF32(dst, src []float32, mode int) {
+	src = src[:len(dst)]
+	if mode == modeSigmoid {
+		for i, x := range src {
+			if x >= -expfHi && x <= -expfLo {
+				dst[i] = 1 / (1 + expfFast(-x))
+			} else {
+				dst[i] = 1 / (1 + expf(-x))
+			}
+		}
+		return
+	}
 	for i, x := range src {
 		if x >= expfLo && x <= expfHi {
 			dst[i] = expfFast(x)
@@ -69,20 +105,22 @@ func expRowF32(dst, src []float32) {
 	}
 }
 
-func sigmoidRowF32(dst, src []float32) {
-	src = src[:len(dst)]
-	for i, x := range src {
-		if x >= -expfHi && x <= -expfLo {
-			dst[i] = 1 / (1 + expfFast(-x))
-		} else {
-			dst[i] = 1 / (1 + expf(-x))
-		}
-	}
-}
-
 // tanhRowF32 follows Cephes' tanhf: an odd polynomial below 0.625, where 1 - 2/(e^2x + 1) would
 // cancel, else that formula; beyond 9 the float32 result is ±1.
 func tanhRowF32(dst, src []float32) {
+	src = src[:len(dst)]
+	for hasVecExp && len(dst) >= 8 {
+		k := tanhBlocks(dst, src)
+		dst, src = dst[k:], src[k:]
+		if len(dst) >= 8 {
+			tanhScalarF32(dst[:8], src[:8])
+			dst, src = dst[8:], src[8:]
+		}
+	}
+	tanhScalarF32(dst, src)
+}
+
+func tanhScalarF32(dst, src []float32) {
 	src = src[:len(dst)]
 	for i, x := range src {
 		a := math.Float32frombits(math.Float32bits(x) &^ (1 << 31))

@@ -90,3 +90,81 @@ func TestFloat32Rows(t *testing.T) {
 		})
 	}
 }
+
+// TestExpBlocks checks that the vector kernel, where the CPU has one, does the in-range blocks
+// and stops at the first block holding an input it must hand back.
+func TestExpBlocks(t *testing.T) {
+	if !hasVecExp {
+		t.Skip("no vector exp kernel on this CPU")
+	}
+	src := make([]float32, 64)
+	for i := range src {
+		src[i] = float32(i)/4 - 8
+	}
+	for _, tc := range []struct {
+		name string
+		bad  int
+		val  float32
+		want int
+	}{
+		{"all in range", -1, 0, 64},
+		{"NaN at 37", 37, float32(math.NaN()), 32},
+		{"100 at 8", 8, 100, 8},
+		{"-100 at 0", 0, -100, 0},
+		{"+Inf at 63", 63, float32(math.Inf(1)), 56},
+	} {
+		for mode, name := range []string{"exp", "sigmoid"} {
+			t.Run(tc.name+"/"+name, func(t *testing.T) {
+				in := append([]float32(nil), src...)
+				if tc.bad >= 0 {
+					in[tc.bad] = tc.val
+					if mode == modeSigmoid {
+						in[tc.bad] = -tc.val
+					}
+				}
+				dst := make([]float32, len(in))
+				if got := expBlocks(dst, in, mode); got != tc.want {
+					t.Errorf("expBlocks(%s) = %d, want %d", tc.name, got, tc.want)
+				}
+			})
+		}
+	}
+}
+
+// TestTanhBlocks checks that the vector tanh does every block without a NaN, infinities
+// included, and stops at the first block with one.
+func TestTanhBlocks(t *testing.T) {
+	if !hasVecExp {
+		t.Skip("no vector tanh kernel on this CPU")
+	}
+	for _, tc := range []struct {
+		name string
+		bad  int
+		val  float32
+		want int
+	}{
+		{"finite", -1, 0, 64},
+		{"+Inf at 3", 3, float32(math.Inf(1)), 64},
+		{"-Inf at 60", 60, float32(math.Inf(-1)), 64},
+		{"NaN at 17", 17, float32(math.NaN()), 16},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := make([]float32, 64)
+			for i := range in {
+				in[i] = float32(i)/3 - 10
+			}
+			if tc.bad >= 0 {
+				in[tc.bad] = tc.val
+			}
+			dst := make([]float32, len(in))
+			if got := tanhBlocks(dst, in); got != tc.want {
+				t.Errorf("tanhBlocks(%s) = %d, want %d", tc.name, got, tc.want)
+			}
+			for i := 0; i < tc.want; i++ {
+				if want := float32(math.Tanh(float64(in[i]))); math.Abs(float64(dst[i]-want)) > 2e-7 {
+					t.Errorf("tanhBlocks: tanh(%v) = %v, want %v", in[i], dst[i], want)
+				}
+			}
+		})
+	}
+}
