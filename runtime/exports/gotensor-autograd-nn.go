@@ -16,6 +16,7 @@ func init() {
 		"NewLinear":        reflect.ValueOf(nn.NewLinear),
 		"NewSequential":    reflect.ValueOf(nn.NewSequential),
 		"NumParameters":    reflect.ValueOf(nn.NumParameters),
+		"To":               reflect.ValueOf(nn.To),
 		"ZeroGrad":         reflect.ValueOf(nn.ZeroGrad),
 
 		// type definitions
