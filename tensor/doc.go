@@ -40,20 +40,24 @@
 // backward rule, like PyTorch's grad_fn. Backward walks the graph in an iterative topological
 // order, accumulating gradients into leaves with +=. Every op's backward rule sits next to its
 // forward code and is itself written with differentiable ops, so CreateGraph gives higher-order
-// gradients. Grad mode (SetGradEnabled) is process-wide, not per goroutine; a backward pass
-// without CreateGraph does not depend on it, so backward of separate graphs may run from
-// separate goroutines.
+// gradients. A rule computes gradients only for the inputs that need one (those whose Next
+// entry is not nil), so the input batch of a layer costs no gradient GEMM. Grad mode
+// (SetGradEnabled) is process-wide, not per goroutine; a backward pass without CreateGraph
+// does not depend on it, so backward of separate graphs may run from separate goroutines.
 //
 // # Performance
 //
 // Elementwise kernels, reductions and strided copies split large work across all cores. Result
 // buffers of 64Ki elements or more are allocated without zeroing, since every kernel writes each
-// element; matrix products go to package blas (OpenBLAS when installed, else gonum; see Backend).
+// element. Float32 Exp, Sigmoid and Tanh run AVX2/FMA assembly eight lanes at a time where the
+// CPU has it (pure Go elsewhere). Matrix products go to package blas (OpenBLAS when
+// installed, else gonum; see Backend).
 //
 // # Devices
 //
 // Storage is dispatched per device. The CPU is always present; To("cuda") asks package gpu and
-// fails with a clear error on a host without a usable GPU.
+// fails with a clear error on a host without a usable GPU. To("cpu") of a device view copies
+// back only the span of storage the view reads.
 //
 // # Concurrency
 //
