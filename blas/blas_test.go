@@ -70,6 +70,9 @@ func gemmCases() []gemmCase {
 	// Shapes that cross the native backend's blocks (kc = 256, mc = 240/120, nc = 2048) and
 	// split over goroutines by columns and by rows; one scalar pair each to keep the naive
 	// reference quick.
+	if testing.Short() {
+		return cs // 129×31×257 above still splits over goroutines
+	}
 	for i, s := range [][3]int{{300, 200, 600}, {37, 2100, 20}, {1000, 40, 50}, {130, 129, 513}} {
 		cs = append(cs, gemmCase{i%2 == 1, i >= 2, s[0], s[1], s[2], 0.75, 0.5, i % 2 * 5})
 	}
