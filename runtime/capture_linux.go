@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 	"unsafe"
@@ -29,7 +30,8 @@ type fdCapture struct {
 
 	flushMu    sync.Mutex
 	seen       [2]chan struct{}
-	delivering [2]sync.Mutex // held by a reader from a read's return to its delivery
+	delivering [2]sync.Mutex  // held by a reader from before a read to the end of its delivery
+	carrying   [2]atomic.Bool // a reader holds back bytes that may start a marker
 	done       sync.WaitGroup
 	refs       int
 }
@@ -165,6 +167,7 @@ func (c *fdCapture) read(i int, name string) {
 			keep := partialPrefix(data, c.marker)
 			c.deliver(i, name, data[:len(data)-keep])
 			carry = append([]byte(nil), data[len(data)-keep:]...)
+			c.carrying[i].Store(keep > 0)
 		}
 		eof := err != nil || rerr != nil || n == 0
 		if eof {
@@ -244,12 +247,12 @@ func (c *fdCapture) flush() {
 	}
 }
 
-// flushPending flushes only when a pipe holds unread bytes, and otherwise
-// waits for a delivery in progress: the cheap check the ordered writers run
-// before each write. (Bytes a reader has just taken from a pipe but not yet
-// locked for delivery can still pass; the window is a few instructions.)
+// flushPending has the effect of flush, cheaply: with both pipes empty, no
+// bytes held back and no delivery in progress (readers lock before taking
+// bytes out of a pipe), everything written before the call has been
+// delivered; otherwise it flushes with markers.
 func (c *fdCapture) flushPending() {
-	if pending(c.r[0]) || pending(c.r[1]) {
+	if pending(c.r[0]) || pending(c.r[1]) || c.carrying[0].Load() || c.carrying[1].Load() {
 		c.flush()
 		return
 	}

@@ -256,7 +256,7 @@ func (r *inputReader) Read(p []byte) (int, error) {
 			return 0, io.EOF
 		}
 		if r.s.capture != nil {
-			r.s.capture.flush()
+			r.s.capture.flushPending()
 		}
 		var line string
 		var err error
@@ -280,14 +280,14 @@ type publisher struct {
 
 func (p *publisher) Display(data, metadata map[string]any, displayID string, update bool) {
 	if p.s.capture != nil {
-		p.s.capture.flush()
+		p.s.capture.flushPending()
 	}
 	p.run.st.do(func() { p.run.out.Display(data, metadata, displayID, update) })
 }
 
 func (p *publisher) Clear(wait bool) {
 	if p.s.capture != nil {
-		p.s.capture.flush()
+		p.s.capture.flushPending()
 	}
 	p.run.st.do(func() { p.run.out.ClearOutput(wait) })
 }

@@ -319,7 +319,7 @@ func (s *Session) begin(run *cellRun) {
 // end flushes everything the cell wrote and detaches it.
 func (s *Session) end(run *cellRun) {
 	if s.capture != nil {
-		s.capture.flush()
+		s.capture.flushPending()
 		s.capture.setSink(nil)
 	}
 	run.st.close()
