@@ -65,6 +65,9 @@ type Session struct {
 	// zombie is an interrupted run that has not unwound yet; the next cell
 	// waits for it (see runControl).
 	zombie *zombie
+	// stopper is closed when the goroutine re-stopping the last interrupted
+	// run has returned; no run may start before (a late stop would end it).
+	stopper chan struct{}
 
 	execMu  sync.Mutex        // one Execute at a time
 	imports map[string]string // import name → path, as the interpreter knows them
@@ -330,6 +333,10 @@ func (s *Session) end(run *cellRun) {
 // run executes one compiled program, turning panics and interrupts into
 // *CellError.
 func (s *Session) run(ctx context.Context, run *cellRun, p *interp.Program, code string, ch chan struct{}) error {
+	if s.stopper != nil {
+		<-s.stopper
+		s.stopper = nil
+	}
 	s.rc.use(ch)
 	finished := make(chan struct{})
 	var err error
@@ -355,10 +362,18 @@ func (s *Session) run(ctx context.Context, run *cellRun, p *interp.Program, code
 				case <-z.abandon:
 					return
 				case <-tick.C:
-					s.rc.bump()
+					select {
+					case <-finished:
+						return
+					case <-z.abandon:
+						return
+					default:
+						s.rc.bump()
+					}
 				}
 			}
 		}()
+		s.stopper = z.stopped
 		select {
 		case <-finished:
 		case <-time.After(5 * time.Millisecond):
