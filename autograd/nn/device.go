@@ -1,6 +1,10 @@
 package nn
 
-import "gotensor/tensor"
+import (
+	"fmt"
+
+	"gotensor/tensor"
+)
 
 // To moves the parameters of any module, including one defined in a notebook cell, to device
 // ("cpu", "cuda", "cuda:0") and returns m, like PyTorch's model.to(device). Parameters move in
@@ -28,6 +32,11 @@ func (s *Sequential) To(device string) *Sequential {
 // moveParameters copies every parameter (and gradient) to device first, then swaps the copies
 // in, so a copy that fails leaves all parameters where they were.
 func moveParameters(ps []*tensor.Tensor, device string) {
+	for i, p := range ps {
+		if !p.IsLeaf() {
+			panic(&tensor.Error{Kind: tensor.ErrAutograd, Op: "To", Msg: fmt.Sprintf("To(%q): parameter %d (%s) is computed, not a leaf; a module's parameters must be leaf tensors", device, i, p.GradFn().Name())})
+		}
+	}
 	data := make([]*tensor.Tensor, len(ps))
 	grads := make([]*tensor.Tensor, len(ps))
 	for i, p := range ps {

@@ -92,3 +92,12 @@ func TestToCUDA(t *testing.T) {
 		t.Errorf("a round trip through the GPU changed the weights")
 	}
 }
+
+func TestToRefusesComputedParameters(t *testing.T) {
+	w := tensor.Ones(2, tensor.RequiresGrad())
+	m := nn.NewSequential([]nn.Module{&scaled{w}, &scaled{w.Mul(2)}})
+	err := tensor.Maybe(func() { m.To("cpu") })
+	if err == nil || !strings.Contains(err.Error(), "parameter 1 (MulBackward0) is computed, not a leaf") {
+		t.Errorf("To(\"cpu\") with a computed parameter = %v, want an error naming parameter 1", err)
+	}
+}
