@@ -152,3 +152,19 @@ func BenchmarkMLPStep(b *testing.B) {
 		tensor.SetGradEnabled(prev)
 	}
 }
+
+// BenchmarkSGDUpdate compares the two spellings of p -= lr·g on the first layer of the
+// 784-256-10 MLP (200,704 float32 parameters): a temporary for lr·g, or the fused AddScaled_.
+func BenchmarkSGDUpdate(b *testing.B) {
+	p, g := tensor.Randn(256, 784), tensor.Randn(256, 784)
+	b.Run("Sub_(g.Mul(lr))", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			p.Sub_(g.Mul(1e-6))
+		}
+	})
+	b.Run("AddScaled_(g,-lr)", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			p.AddScaled_(g, -1e-6)
+		}
+	})
+}
