@@ -17,7 +17,8 @@
 //
 // Pre-imported, usable without an import line: fmt, math, strings, time,
 // gonum's mat (gonum.org/v1/gonum/mat), and gotensor's display, tensor, gpu,
-// autograd, nn (gotensor/autograd/nn) and optim (gotensor/autograd/optim).
+// autograd, nn (gotensor/autograd/nn), optim (gotensor/autograd/optim) and
+// viz (gotensor/viz: progress bars, loss curves, plots).
 // Any standard-library package can be imported; importing a package twice
 // is harmless. Adding a compiled package for cells: list it in
 // runtime/exports (Packages and the go:generate line), regenerate, and add

@@ -104,6 +104,7 @@ var preImported = []importSpec{
 	{name: "autograd", path: "gotensor/autograd"},
 	{name: "nn", path: "gotensor/autograd/nn"},
 	{name: "optim", path: "gotensor/autograd/optim"},
+	{name: "viz", path: "gotensor/viz"},
 }
 
 // New starts a session: an interpreter with the standard library, the

@@ -9,7 +9,8 @@
 //     line, an edge-truncated grid with heatmap backgrounds and collapsible slices for more than two dims.
 //   - Graph is a plain computation-graph type (nodes of kind op, leaf, saved or output, and edges); its SVG, Text
 //     and DOT methods render it as a torchviz-style layered drawing, an indented op tree and Graphviz source.
-//   - BackwardGraph exports the autograd graph behind a *tensor.Tensor into a Graph.
+//   - autograd.Graph (in package gotensor/autograd) exports the backward graph behind a tensor and converts it
+//     into a Graph; viz itself knows nothing of autograd.
 //   - Progress and LossCurve are live training views that publish HTML through a Sink at most ten times a
 //     second, and a final text summary when closed. Without a Sink they show in the notebook through a
 //     display handle (display_data, then update_display_data).

@@ -26,20 +26,6 @@ func ExampleGraph_Text() {
 	//    └─ x [leaf] (); data 2; grad 4
 }
 
-// The backward graph of the seed tutorial's y = x³ + 5 after y.Backward(), as autograd.Graph shows it. The
-// backward pass freed the tensors PowBackward0 saved (no RetainGraph), so none is drawn.
-func ExampleBackwardGraph() {
-	x := tensor.New(2.0, tensor.RequiresGrad()).SetName("x")
-	y := x.Pow(3).Add(5).SetName("y")
-	y.Backward()
-	fmt.Print(viz.BackwardGraph(y, viz.GraphOptions{}).Text())
-	// Output:
-	// y (); data 13
-	// └─ AddBackward0
-	//    └─ PowBackward0
-	//       └─ x [leaf] (); data 2; grad 12
-}
-
 // A progress bar in a training loop. In a notebook, leave Sink nil: the bar shows in the cell and updates in
 // place. Here a fake clock makes the rates reproducible.
 func ExampleProgress() {

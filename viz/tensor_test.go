@@ -92,51 +92,6 @@ func TestTensorBundle(t *testing.T) {
 	}
 }
 
-func TestBackwardGraph(t *testing.T) {
-	// the seed tutorial: Q = 3a³ - b², a requiring grad
-	a := tensor.New([]float64{2, 3}, tensor.RequiresGrad()).SetName("a")
-	b := tensor.New([]float64{6, 4}, tensor.RequiresGrad()).SetName("b")
-	q := a.Pow(3).Mul(3).Sub(b.Pow(2)).SetName("Q")
-	q.Backward(tensor.Gradient(tensor.New([]float64{1, 1})), tensor.RetainGraph())
-	g := BackwardGraph(q, GraphOptions{})
-	kinds := map[NodeKind][]string{}
-	for _, n := range g.Nodes {
-		kinds[n.Kind] = append(kinds[n.Kind], n.Label)
-	}
-	if got := strings.Join(kinds[LeafNode], ","); got != "a,b" && got != "b,a" {
-		t.Errorf("leaves = %q, want a and b", got)
-	}
-	if got := kinds[OutputNode]; len(got) != 1 || got[0] != "Q" {
-		t.Errorf("outputs = %q, want [Q]", got)
-	}
-	ops := strings.Join(kinds[OpNode], ",")
-	for _, want := range []string{"SubBackward0", "MulBackward0", "PowBackward0"} {
-		if !strings.Contains(ops, want) {
-			t.Errorf("ops = %q, want %s", ops, want)
-		}
-	}
-	if len(kinds[SavedNode]) == 0 {
-		t.Errorf("no saved tensors in %q", g.Text())
-	}
-	text := g.Text()
-	for _, want := range []string{"Q (2,)", "└─ SubBackward0", "a [leaf] (2,); data [2, 3]; grad [36, 81]", "b [leaf] (2,); data [6, 4]; grad [-12, -8]"} {
-		if !strings.Contains(text, want) {
-			t.Errorf("Text() lacks %q:\n%s", want, text)
-		}
-	}
-	svg, err := g.SVG()
-	if err != nil {
-		t.Fatal(err)
-	}
-	counts, _ := svgCounts(t, svg)
-	if counts["rect"] != len(g.Nodes) {
-		t.Errorf("SVG has %d boxes, want %d", counts["rect"], len(g.Nodes))
-	}
-	if one := BackwardGraph(tensor.New(1.0), GraphOptions{}); len(one.Nodes) != 1 || one.Nodes[0].Label != "output" {
-		t.Errorf("BackwardGraph(leaf without grad) = %+v, want one output box", one.Nodes)
-	}
-}
-
 func TestTensorPlots(t *testing.T) {
 	x := tensor.Linspace(-1, 1, 20)
 	if _, err := LinePlotTensor(x.Pow(2), PlotOptions{}); err != nil {

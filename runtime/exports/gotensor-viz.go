@@ -10,7 +10,6 @@ import (
 func init() {
 	Symbols["gotensor/viz/viz"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"BackwardGraph":      reflect.ValueOf(viz.BackwardGraph),
 		"ComputeStats":       reflect.ValueOf(viz.ComputeStats),
 		"Discard":            reflect.ValueOf(&viz.Discard).Elem(),
 		"HeatmapPlot":        reflect.ValueOf(viz.HeatmapPlot),
@@ -40,7 +39,6 @@ func init() {
 		"Edge":             reflect.ValueOf((*viz.Edge)(nil)),
 		"Figure":           reflect.ValueOf((*viz.Figure)(nil)),
 		"Graph":            reflect.ValueOf((*viz.Graph)(nil)),
-		"GraphOptions":     reflect.ValueOf((*viz.GraphOptions)(nil)),
 		"HTMLOptions":      reflect.ValueOf((*viz.HTMLOptions)(nil)),
 		"LossCurve":        reflect.ValueOf((*viz.LossCurve)(nil)),
 		"LossCurveOptions": reflect.ValueOf((*viz.LossCurveOptions)(nil)),

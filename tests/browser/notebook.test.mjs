@@ -20,7 +20,7 @@ export const cells = [
   'a := tensor.New([]float64{2, 3}, tensor.RequiresGrad()).SetName("a")\n' +
     'b := tensor.New([]float64{6, 4}, tensor.RequiresGrad()).SetName("b")\n' +
     'Q := a.Pow(3).Mul(3).Sub(b.Pow(2)).SetName("Q")\n' +
-    'viz.BackwardGraph(Q, viz.GraphOptions{})',
+    'autograd.Graph(Q)',
   'p := viz.NewProgress(viz.ProgressOptions{Total: 40, Description: "train"})\n' +
     'for i := 0; i < 40; i++ {\n\ttime.Sleep(25 * time.Millisecond)\n\tp.Add(1)\n}\np.Close()',
   'c := viz.NewLossCurve(viz.LossCurveOptions{})\n' +
@@ -98,6 +98,13 @@ test('classic Notebook runs a tensor, a graph and a progress bar', { timeout: 18
     await page.evaluate(() => window.Jupyter.notebook.execute_all_cells());
     await page.waitForFunction(() => window.Jupyter.notebook.get_cells().every(
       (c) => c.cell_type !== 'code' || typeof c.input_prompt_number === 'number'), null, { timeout: 90_000 });
+    // The live views' last update_display_data can be applied by the Notebook's output area a moment after the
+    // execute replies are in: wait for the final renderings (the assertions below still say what went wrong).
+    await page.waitForFunction(() => {
+      const outs = [...document.querySelectorAll('.cell')].map((c) => c.querySelector('.output'));
+      return outs[2]?.querySelector('[role=progressbar]')?.dataset.state === 'done' &&
+        /^loss: 30 points/.test(outs[3]?.querySelector('img')?.alt ?? '');
+    }, null, { timeout: 10_000 }).catch(() => {});
 
     const facts = await page.evaluate(() => {
       const outs = [...document.querySelectorAll('.cell')].map((c) => c.querySelector('.output'));
