@@ -42,7 +42,10 @@
 // shows as an HTML table with its text twin).
 //
 // A trailing call with no value or several (fmt.Println(...)) shows nothing
-// extra, and so does a cell of statements. The display package publishes
+// extra, and so does a cell of statements. A nil interface value (a nil
+// error, autograd.GradCheck's result when the gradients agree) shows as
+// <nil>, as fmt prints it: Go has no None to hide, and a blank result would
+// hide that the check ran. The display package publishes
 // while the cell runs (display.HTML, display.Show, handles with Update,
 // Clear).
 //

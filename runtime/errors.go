@@ -133,8 +133,10 @@ func runError(err error, code string) *CellError {
 }
 
 // panicLine matches yaegi's per-frame panic report: "cell:5:3: panic:
-// main.f(...)", or "-: panic: ..." for a node without a position.
-var panicLine = regexp.MustCompile(`^(?:cell:(\d+):(\d+)|-): panic: (.*)$`)
+// main.f(...)", "-: panic: ..." for a node without a position, or
+// "117:14: panic: main._gt_bundle(...)" for a frame of the prelude, which
+// is dropped from tracebacks like every other _gt_ frame.
+var panicLine = regexp.MustCompile(`^(?:cell:(\d+):(\d+)|-|\d+:\d+): panic: (.*)$`)
 
 // panicError reports a panic: its value, where in the cell it happened
 // (innermost first), and the compiled frames it went through, trimmed of

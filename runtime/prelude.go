@@ -123,6 +123,9 @@ func _gt_getError(v interface{}) string {
 }
 
 func _gt_bundle(v interface{}) map[string]interface{} {
+	if v == nil {
+		return map[string]interface{}{"text/plain": "<nil>"} // as fmt prints it
+	}
 	if b, ok := _gtrt.Rich(v); ok {
 		return b // viz renders tensors (text/html table + text/plain)
 	}
