@@ -35,6 +35,7 @@ type GraphNode struct {
 	Kind         NodeKind  `json:"kind"`                    // op, leaf, saved or output
 	Op           string    `json:"op,omitempty"`            // an op node's backward function; the output's grad_fn
 	Name         string    `json:"name,omitempty"`          // a tensor's SetName, if any
+	Slot         string    `json:"slot,omitempty"`          // a saved tensor's slot in its op, such as "self" or "other"
 	Shape        []int     `json:"shape,omitempty"`         // a tensor's shape ([] for a scalar)
 	DType        string    `json:"dtype,omitempty"`         // a tensor's dtype, such as "float32"
 	RequiresGrad bool      `json:"requires_grad,omitempty"` // whether the tensor requires grad
@@ -102,13 +103,19 @@ func GraphWithOptions(y *tensor.Tensor, opts GraphOptions) *GraphData {
 				b.edge(b.op(next), id, InputEdge, i)
 			}
 		}
+		slots := n.SavedNames()
 		for i, s := range n.Saved() {
-			if s == nil {
+			// A Go number the op wrapped as a tensor (the 3 of x.Mul(3)) is a constant, not a
+			// tensor of the user's: PyTorch keeps such scalars out of the graph too.
+			if s == nil || s.IsWrappedNumber() {
 				continue
 			}
 			sid, ok := b.saved[s]
 			if !ok {
 				sid = b.tensorNode(SavedNode, s)
+				if i < len(slots) {
+					b.g.Nodes[sid].Slot = slots[i]
+				}
 				b.saved[s] = sid
 			}
 			b.edge(sid, id, SavedEdge, i)
@@ -185,13 +192,16 @@ func (g *GraphData) Viz() *viz.Graph {
 
 var vizKind = map[NodeKind]viz.NodeKind{OpNode: viz.OpNode, LeafNode: viz.LeafNode, SavedNode: viz.SavedNode, OutputNode: viz.OutputNode}
 
-// label is a node's first line: the op, or the tensor's name (its kind when unnamed).
+// label is a node's first line: the op, or the tensor's name (else a saved tensor's slot, else
+// its kind).
 func (n *GraphNode) label() string {
 	switch {
 	case n.Kind == OpNode:
 		return n.Op
 	case n.Name != "":
 		return n.Name
+	case n.Slot != "":
+		return n.Slot
 	}
 	return string(n.Kind)
 }

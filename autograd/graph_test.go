@@ -113,7 +113,7 @@ func TestGraphSmallCases(t *testing.T) {
 		{"leaf", func() *tensor.Tensor { return tensor.New(2.0, tensor.RequiresGrad()).SetName("a") }, "a (); data 2"},
 		{"big_values_left_out", func() *tensor.Tensor {
 			return tensor.Ones(3, 4, tensor.Float64, tensor.RequiresGrad()).SetName("x").Exp().Neg()
-		}, "output (3, 4) float64\n└─ NegBackward0\n   └─ ExpBackward0\n      ├─ x [leaf] (3, 4) float64\n      ├─ x [saved] (3, 4) float64\n      └─ saved [saved] (3, 4) float64"},
+		}, "output (3, 4) float64\n└─ NegBackward0\n   └─ ExpBackward0\n      ├─ x [leaf] (3, 4) float64\n      ├─ x [saved] (3, 4) float64\n      └─ result [saved] (3, 4) float64"},
 		{"shared_input", func() *tensor.Tensor {
 			a := tensor.New(3.0, tensor.RequiresGrad()).SetName("a")
 			return a.Add(a).Add(a)
@@ -198,4 +198,30 @@ func ExampleGraph() {
 	//    │  └─ x [leaf] (); data 2; grad 17
 	//    └─ MulBackward0
 	//       └─ x [leaf] (); data 2; grad 17
+}
+
+// A Go number an op wraps as a tensor is no node of the graph; a saved tensor without a name is
+// labelled by its slot in the op.
+func TestGraphSavedSlots(t *testing.T) {
+	x := tensor.New([]float64{1, 2}, tensor.RequiresGrad()).SetName("x")
+	w := tensor.New([]float64{3, 4}, tensor.RequiresGrad())
+	y := x.Mul(3).Mul(w).Sum()
+	g := autograd.Graph(y)
+	var slots []string
+	for _, n := range g.Nodes {
+		if n.Kind == autograd.SavedNode {
+			slots = append(slots, n.Slot)
+			if n.DType == "int64" {
+				t.Errorf("Graph(x.Mul(3).Mul(w).Sum()) has the wrapped number 3 as a saved node: %+v", n)
+			}
+		}
+	}
+	if got, want := strings.Join(slots, ","), "self,other,self"; got != want {
+		t.Errorf("Graph(x.Mul(3).Mul(w).Sum()) saved slots = %q, want %q\n%s", got, want, g)
+	}
+	for _, want := range []string{"self [saved]", "other [saved]"} {
+		if !strings.Contains(g.String(), want) {
+			t.Errorf("Graph(...).String() lacks %q:\n%s", want, g)
+		}
+	}
 }
