@@ -105,7 +105,7 @@ func (o *SGD) Step() {
 			if o.bufs[i] == nil {
 				o.bufs[i] = d.Clone()
 			} else {
-				o.bufs[i].Mul_(o.Momentum).Add_(d.Mul(1 - o.Dampening))
+				o.bufs[i].Mul_(o.Momentum).AddScaled_(d, 1-o.Dampening)
 			}
 			if o.Nesterov {
 				d = d.Add(o.bufs[i].Mul(o.Momentum))
@@ -113,7 +113,7 @@ func (o *SGD) Step() {
 				d = o.bufs[i]
 			}
 		}
-		pd.Sub_(d.Mul(o.LR))
+		pd.AddScaled_(d, -o.LR) // in place, no temporary of p's size
 	}
 }
 
@@ -184,11 +184,11 @@ func (o *Adam) Step() {
 		}
 		o.steps[i]++
 		t := float64(o.steps[i])
-		o.m[i].Mul_(o.Beta1).Add_(d.Mul(1 - o.Beta1))
-		o.v[i].Mul_(o.Beta2).Add_(d.Mul(d).Mul(1 - o.Beta2))
+		o.m[i].Mul_(o.Beta1).AddScaled_(d, 1-o.Beta1)
+		o.v[i].Mul_(o.Beta2).AddScaled_(d.Mul(d), 1-o.Beta2)
 		bc1 := 1 - math.Pow(o.Beta1, t)
 		bc2 := 1 - math.Pow(o.Beta2, t)
 		denom := o.v[i].Sqrt().Div(math.Sqrt(bc2)).Add(o.Eps)
-		pd.Sub_(o.m[i].Div(denom).Mul(o.LR / bc1))
+		pd.AddScaled_(o.m[i].Div(denom), -o.LR/bc1)
 	}
 }
