@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/traefik/yaegi/interp"
+
+	"gotensor/runtime/exports"
 )
 
 // compiled is a program ready to run.
@@ -213,6 +215,9 @@ func (p *prep) imports(seg segment) *CellError {
 	var keep []importSpec
 	var forget []string
 	for _, sp := range imports(p.fset, f) {
+		if _, ok := binSymbols[sp.path]; !ok {
+			return compileError(unknownImport(sp), p.code)
+		}
 		if path, ok := p.s.imports[sp.name]; ok {
 			if path == sp.path {
 				continue // already imported: harmless
@@ -230,6 +235,13 @@ func (p *prep) imports(seg segment) *CellError {
 	}
 	p.units = append(p.units, compileUnit{node: f, forget: forget, importSpecs: keep})
 	return nil
+}
+
+// unknownImport explains an import of a package the session cannot load:
+// yaegi would ask for a GOPATH, but cells import only compiled packages.
+func unknownImport(sp importSpec) error {
+	return fmt.Errorf("%s:%d:%d: cannot import %q: no such package in this kernel; cells can import the standard library (Go 1.22, without os/exec, syscall, unsafe and plugin) and %s",
+		cellFile, sp.line, sp.col, sp.path, strings.Join(exports.Packages, ", "))
 }
 
 // decls prepares declarations; redefined names are forgotten first.

@@ -19,8 +19,10 @@
 // gonum's mat (gonum.org/v1/gonum/mat), and gotensor's display, tensor, gpu,
 // autograd, nn (gotensor/autograd/nn), optim (gotensor/autograd/optim) and
 // viz (gotensor/viz: progress bars, loss curves, plots).
-// Any standard-library package can be imported; importing a package twice
-// is harmless. Adding a compiled package for cells: list it in
+// Any standard-library package yaegi ships can be imported (all but
+// os/exec, syscall, unsafe and plugin); importing a package twice is
+// harmless. Importing anything else is a compile error at the import's
+// line:column that lists what can be imported. Adding a compiled package for cells: list it in
 // runtime/exports (Packages and the go:generate line), regenerate, and add
 // it to preImported if cells should not need an import line.
 //
