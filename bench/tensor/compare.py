@@ -199,8 +199,9 @@ def print_table(samples, notes, args):
     backends = notes.get("backends", {})
     print(f"gotensor vs PyTorch {t.get('torch', '?')} on this machine ({os.cpu_count()} cores), one run, "
           f"{args.rounds} alternating rounds; medians of all timings")
-    print(f"  1-minute load average {notes['load_before']:.2f} before, {notes['load_after']:.2f} after "
-          f"(above {os.cpu_count()}, other work shared the cores and every figure is pessimistic)")
+    busy = max(notes["load_before"], notes["load_after"]) > os.cpu_count()
+    print(f"  1-minute load average {notes['load_before']:.2f} before, {notes['load_after']:.2f} after"
+          + (f" (above {os.cpu_count()}: other work shared the cores, every figure is pessimistic)" if busy else ""))
     print(f"  gotensor BLAS: {backends.get('gotensor', '?')}")
     for side in ("native", "gonum"):
         if side in backends:
