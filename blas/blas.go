@@ -40,9 +40,11 @@ func route(m, n, k int) impl {
 	return active()
 }
 
-// Backend names the implementation in use (for products of 32768 multiply-adds or more; smaller
-// ones always run on gonum) and, when it is not the first choice, why the others were skipped, such as "openblas (libopenblas.so.0, OPENBLAS_CORETYPE=SkylakeX, 2 threads)" or
-// "gonum (pure Go; openblas skipped: libopenblas.so.0: cannot open shared object file)".
+// Backend names the implementation in use for products of 32768 multiply-adds or more
+// (smaller ones always run on gonum) and why earlier choices were skipped, such as
+// "openblas (libopenblas.so.0, OpenBLAS 0.3.21, OPENBLAS_CORETYPE=Cooperlake from CPU features,
+// core Cooperlake, 2 threads)" or "native (Go with AVX-512 microkernels; openblas skipped:
+// libopenblas.so.0: cannot open shared object file: No such file or directory)".
 func Backend() string {
 	active()
 	return chosen.desc

@@ -62,6 +62,9 @@ func loadOpenBLAS() (_ *openBLAS, err error) {
 	}
 	h, err := purego.Dlopen(lib, purego.RTLD_NOW|purego.RTLD_LOCAL)
 	if err != nil {
+		if strings.HasPrefix(err.Error(), lib) { // dlerror's text usually names the file already
+			return nil, err
+		}
 		return nil, fmt.Errorf("%s: %w", lib, err)
 	}
 	for _, sym := range []string{"cblas_sgemm", "cblas_dgemm", "openblas_set_num_threads", "openblas_get_num_threads", "openblas_get_corename", "openblas_get_config"} {
