@@ -25,6 +25,9 @@ type compileUnit struct {
 	forget []string
 	// importSpecs are recorded as imported once the unit compiles.
 	importSpecs []importSpec
+	// index is set for a top-level `name := x[i]`, retried with its type
+	// written out when yaegi cannot infer it (see indexdefine.go).
+	index *indexDefine
 }
 
 // compileCell parses, rewrites and compiles every segment of a cell. On any
@@ -51,6 +54,9 @@ func (s *Session) compileCell(code string) (progs []*interp.Program, cerr *CellE
 			s.syms.forget(name)
 		}
 		p, err := s.compileAST(u.node)
+		if err != nil && u.index != nil && strings.Contains(err.Error(), "definition loop") {
+			p, err = s.retryIndexDefine(u.index)
+		}
 		if err != nil && u.fallback != nil {
 			p, err = s.compileAST(u.fallback)
 		}
@@ -70,6 +76,19 @@ func (s *Session) compileCell(code string) (progs []*interp.Program, cerr *CellE
 	return progs, nil
 }
 
+// retryIndexDefine compiles `var name T = x[i]` in place of a top-level
+// `name := x[i]` that yaegi could not type, first dropping the placeholder
+// the failed attempt left for name (or an older name, which a var
+// declaration would keep: a redefinition, as for declarations).
+func (s *Session) retryIndexDefine(d *indexDefine) (*interp.Program, error) {
+	s.syms.forget(d.name.Name)
+	node, err := s.typedIndexDefine(d)
+	if err != nil {
+		return nil, err
+	}
+	return s.compileAST(node)
+}
+
 // explain improves yaegi's least helpful message: a global statement using
 // an undefined name fails as "constant definition loop". The pre-pass looks
 // for the first identifier that nothing defines and names it instead.
@@ -79,10 +98,19 @@ func (s *Session) explain(err error, n ast.Node, before map[string]reflect.Value
 	}
 	// Judge by the symbols from before the cell: the failed compile itself
 	// leaves a placeholder for the undefined name.
-	known := func(name string) bool { _, ok := before[name]; return ok }
+	known := func(name string) bool {
+		_, ok := before[name]
+		if !ok {
+			_, ok = s.imports[name]
+		}
+		return ok
+	}
 	if id := firstUndefined(n, known); id != nil {
 		p := s.in.FileSet().Position(id.Pos())
 		return fmt.Errorf("%s:%d:%d: undefined: %s", cellFile, p.Line, p.Column, id.Name)
+	}
+	if m := cellPos.FindString(err.Error()); m != "" {
+		return fmt.Errorf("%s: cannot infer the type of this top-level definition (yaegi cannot type an index of a compiled value or string in a global definition): define one variable per statement, or declare it with its type (var v T = ...)", m)
 	}
 	return err
 }
@@ -169,7 +197,7 @@ func (s *Session) prepare(code string) ([]compileUnit, *CellError) {
 	if err != nil {
 		return nil, syntaxError(err, code)
 	}
-	p := &prep{s: s, code: code, fset: s.in.FileSet(), oracle: &intOracle{globals: s.comp.globalKind}}
+	p := &prep{s: s, code: code, fset: s.in.FileSet(), oracle: &intOracle{globals: s.comp.globalKind}, defs: map[string]ast.Expr{}}
 	for i, seg := range segs {
 		var cerr *CellError
 		switch seg.kind {
@@ -202,8 +230,9 @@ type prep struct {
 	fset    *token.FileSet
 	oracle  *intOracle
 	units   []compileUnit
-	program bool // the cell has a package clause
-	hasMain bool // the cell declares func main
+	defs    map[string]ast.Expr // the cell's top-level definitions so far (name → value)
+	program bool                // the cell has a package clause
+	hasMain bool                // the cell declares func main
 }
 
 // imports keeps the imports the session does not have yet.
@@ -305,8 +334,9 @@ func (p *prep) stmts(seg segment, last bool) *CellError {
 			break
 		}
 	}
+	index := noteDefines(body.List, p.defs)
 	for _, st := range body.List[:split] {
-		p.units = append(p.units, compileUnit{node: &ast.BlockStmt{Lbrace: st.Pos(), List: []ast.Stmt{st}, Rbrace: st.End()}})
+		p.units = append(p.units, compileUnit{node: &ast.BlockStmt{Lbrace: st.Pos(), List: []ast.Stmt{st}, Rbrace: st.End()}, index: index[st]})
 	}
 	rest := body.List[split:]
 	switch {

@@ -102,6 +102,12 @@
 //     parameter, a global of integer kind, or x.Numel()/x.Dim()/x.Len();
 //   - references to untyped float constants of compiled packages (math.Pi)
 //     become float literals: yaegi rejects 3.5*math.Pi as mismatched types;
+//   - a top-level `v := x[i]` that yaegi cannot type (x a value of a
+//     compiled type, such as autograd.Grad(...)[0] or strings.Fields(s)[0],
+//     or a string) is compiled as `var v T = x[i]`, T worked out from the
+//     compiled symbol tables, the session's globals and the cell's earlier
+//     definitions; `a, b := x[0], 1` still needs one definition per
+//     statement;
 //   - min and max (not builtins in yaegi) come from the prelude as generic
 //     functions; calls with only constant arguments get a typed first one;
 //   - `go f(x)` becomes a goroutine that evaluates f and x first, as Go
