@@ -335,6 +335,12 @@ func (p *prep) stmts(seg segment, last bool) *CellError {
 		}
 	}
 	index := noteDefines(body.List, p.defs)
+	for i, st := range body.List {
+		body.List[i] = localScope(st)
+		if is := index[st]; is != nil {
+			index[body.List[i]] = is
+		}
+	}
 	for _, st := range body.List[:split] {
 		p.units = append(p.units, compileUnit{node: &ast.BlockStmt{Lbrace: st.Pos(), List: []ast.Stmt{st}, Rbrace: st.End()}, index: index[st]})
 	}
@@ -346,6 +352,23 @@ func (p *prep) stmts(seg segment, last bool) *CellError {
 		p.units = append(p.units, compileUnit{node: &ast.BlockStmt{Lbrace: rest[0].Pos(), List: rest, Rbrace: rest[len(rest)-1].End()}})
 	}
 	return nil
+}
+
+// localScope puts a top-level statement that opens a scope of its own (a
+// loop, an if or a switch) in a block: yaegi v0.16.1 makes the variables
+// of their headers (for i := 0; ...) globals of the cell, which leak into
+// later cells and make a later loop's per-iteration copy of i assign that
+// global, so closures share it again.
+func localScope(st ast.Stmt) ast.Stmt {
+	inner := st
+	if l, ok := st.(*ast.LabeledStmt); ok {
+		inner = l.Stmt
+	}
+	switch inner.(type) {
+	case *ast.ForStmt, *ast.RangeStmt, *ast.IfStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+		return &ast.BlockStmt{Lbrace: st.Pos(), List: []ast.Stmt{st}, Rbrace: st.End()}
+	}
+	return st
 }
 
 // startsGoroutine reports whether st contains a go statement.

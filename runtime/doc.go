@@ -96,6 +96,10 @@
 //   - loop variables become per-iteration (Go 1.22) when the body captures or
 //     takes the address of them: `for i := 0; ...` and `for k, v := range`
 //     loops get a fresh copy in the body under the original name;
+//   - a loop, if, switch or select at a cell's top level runs in a block of
+//     its own, so the variables of its header stay local: yaegi made them
+//     globals, and a later loop's per-iteration copy of a leaked i then
+//     assigned that global, so closures shared it again;
 //   - `for i := range n` over an integer becomes a counted loop (n evaluated
 //     once, i of n's type) when n is recognizably an integer: a literal,
 //     len/cap, a conversion, arithmetic on those, an integer variable or
