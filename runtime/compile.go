@@ -385,6 +385,7 @@ func startsGoroutine(st ast.Stmt) bool {
 
 func (s *Session) newRewriter(o *intOracle) *rewriter {
 	r := newRewriter(o)
+	r.n = &s.fresh
 	r.handles = s.handles
 	r.floatConst = s.floatConst
 	return r

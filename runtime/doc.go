@@ -112,8 +112,14 @@
 //     compiled symbol tables, the session's globals and the cell's earlier
 //     definitions; `a, b := x[0], 1` still needs one definition per
 //     statement;
-//   - min and max (not builtins in yaegi) come from the prelude as generic
-//     functions; calls with only constant arguments get a typed first one;
+//   - min and max (not builtins in yaegi) are computed with comparisons
+//     into temporaries before their statement, so they work on any ordered
+//     type, compiled named ones (time.Duration) included, with NaN winning
+//     as with the builtins; their arguments are then evaluated before the
+//     rest of the statement. A for loop's condition is checked at the top
+//     of its body for this. Where a call cannot move (a for loop's init or
+//     post statement, the right side of && or ||) the prelude's generic
+//     min and max serve the predeclared types;
 //   - `go f(x)` becomes a goroutine that evaluates f and x first, as Go
 //     does, and recovers a panic to report it on the cell's stderr instead
 //     of killing the process;

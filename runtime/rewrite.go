@@ -104,22 +104,23 @@ type rewriter struct {
 	// floatConst returns the value of pkg.Name when it is an untyped float
 	// constant of a compiled package (math.Pi).
 	floatConst func(pkg, name string) (string, bool)
-	n          int               // counter for fresh names
+	n          *int              // counter for fresh names (the session's: generated globals stay unique)
 	done       map[ast.Stmt]bool // statements already rewritten or generated
+	flat       map[ast.Stmt]bool // statements whose min/max temporaries need no block (see condIntoBody)
 }
 
 func newRewriter(o *intOracle) *rewriter {
 	if o.locals == nil {
 		o.locals = map[string]bool{}
 	}
-	return &rewriter{oracle: o, done: map[ast.Stmt]bool{}}
+	return &rewriter{oracle: o, done: map[ast.Stmt]bool{}, flat: map[ast.Stmt]bool{}, n: new(int)}
 }
 
 // fresh returns a new identifier at pos (positions matter: yaegi reports a
 // panic at the first node of a block, which may be a generated one).
 func (r *rewriter) fresh(prefix string, pos token.Pos) *ast.Ident {
-	r.n++
-	return &ast.Ident{Name: prefix + itoa(r.n), NamePos: pos}
+	*r.n++
+	return &ast.Ident{Name: prefix + itoa(*r.n), NamePos: pos}
 }
 
 func itoa(n int) string {
@@ -179,6 +180,10 @@ func (r *rewriter) rewriteList(list []ast.Stmt) []ast.Stmt {
 	for _, s := range list {
 		r.noteStmt(s)
 		if exp := r.expandMinMax(s); exp != nil {
+			out = append(out, exp...)
+			continue
+		}
+		if exp := r.hoistMinMax(s); exp != nil {
 			out = append(out, exp...)
 			continue
 		}
@@ -517,31 +522,43 @@ func minMaxArgs(call *ast.CallExpr) {
 	}
 	hasFloat := false
 	for i, a := range call.Args {
-		lit, isLit := constLit(a)
-		if !isLit {
+		kind, isConst := untypedConst(a)
+		if !isConst {
 			call.Args[0], call.Args[i] = call.Args[i], call.Args[0]
 			return
 		}
-		hasFloat = hasFloat || lit.Kind == token.FLOAT
+		hasFloat = hasFloat || kind == token.FLOAT
 	}
 	if hasFloat {
 		call.Args[0] = &ast.CallExpr{Fun: &ast.Ident{Name: "float64", NamePos: call.Args[0].Pos()}, Args: []ast.Expr{call.Args[0]}, Lparen: call.Args[0].Pos(), Rparen: call.Args[0].End()}
 	}
 }
 
-// constLit returns the literal of a constant argument like 2, -2.5 or (3).
-func constLit(e ast.Expr) (*ast.BasicLit, bool) {
+// untypedConst reports whether e is an untyped constant expression made of
+// literals, like 2, -2.5, (3) or 1 << 62, and its kind (token.FLOAT when
+// any operand is a float literal).
+func untypedConst(e ast.Expr) (token.Token, bool) {
 	switch e := e.(type) {
 	case *ast.BasicLit:
-		return e, true
+		return e.Kind, true
 	case *ast.ParenExpr:
-		return constLit(e.X)
+		return untypedConst(e.X)
 	case *ast.UnaryExpr:
-		if e.Op == token.SUB || e.Op == token.ADD {
-			return constLit(e.X)
+		if e.Op == token.SUB || e.Op == token.ADD || e.Op == token.XOR {
+			return untypedConst(e.X)
 		}
+	case *ast.BinaryExpr:
+		kx, okx := untypedConst(e.X)
+		ky, oky := untypedConst(e.Y)
+		if !okx || !oky {
+			return 0, false
+		}
+		if kx == token.FLOAT || (ky == token.FLOAT && e.Op != token.SHL && e.Op != token.SHR) {
+			return token.FLOAT, true
+		}
+		return kx, true
 	}
-	return nil, false
+	return 0, false
 }
 
 // richArg routes the argument of display.Show(v), h.Show(v) and h.Update(v)

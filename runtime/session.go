@@ -72,6 +72,7 @@ type Session struct {
 	execMu  sync.Mutex        // one Execute at a time
 	imports map[string]string // import name → path, as the interpreter knows them
 	handles map[string]bool   // variables holding display handles (see rewriter.richArg)
+	fresh   int               // the pre-pass's counter for generated names
 
 	cur     atomic.Pointer[cellRun] // the running cell, nil between cells
 	stdout  *orderedWriter
