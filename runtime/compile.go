@@ -287,9 +287,14 @@ func (p *prep) decls(seg segment) *CellError {
 			p.hasMain = true
 		}
 	}
+	var forget []string
+	for _, name := range declaredNames(f) {
+		if name == "min" || name == "max" {
+			p.s.shadowed[name] = true // for good: the prelude's is gone
+		}
+	}
 	p.s.newRewriter(p.oracle).rewrite(f)
 	p.s.comp.noteDecls(p.fset, f)
-	var forget []string
 	for _, name := range declaredNames(f) {
 		if p.s.syms.has(name) {
 			forget = append(forget, name)
@@ -386,6 +391,7 @@ func startsGoroutine(st ast.Stmt) bool {
 func (s *Session) newRewriter(o *intOracle) *rewriter {
 	r := newRewriter(o)
 	r.n = &s.fresh
+	r.shadowed = s.shadowed
 	r.handles = s.handles
 	r.floatConst = s.floatConst
 	return r

@@ -112,7 +112,7 @@ func (r *rewriter) hoistIn(e *ast.Expr, pre *[]ast.Stmt) {
 		for i := range x.Args {
 			r.hoistIn(&x.Args[i], pre)
 		}
-		if isMinMax(x) && !x.Ellipsis.IsValid() && len(x.Args) > 0 {
+		if r.isMinMax(x) && !x.Ellipsis.IsValid() && len(x.Args) > 0 {
 			*e = r.minMaxInto(x, pre)
 		}
 	case *ast.BinaryExpr:
@@ -150,9 +150,11 @@ func (r *rewriter) hoistIn(e *ast.Expr, pre *[]ast.Stmt) {
 	}
 }
 
-func isMinMax(call *ast.CallExpr) bool {
+// isMinMax reports whether call calls the min or max builtin (the
+// prelude's), not a function of the same name a cell declared.
+func (r *rewriter) isMinMax(call *ast.CallExpr) bool {
 	id, ok := call.Fun.(*ast.Ident)
-	return ok && (id.Name == "min" || id.Name == "max")
+	return ok && (id.Name == "min" || id.Name == "max") && !r.shadowed[id.Name]
 }
 
 // minMaxInto appends the statements computing call to pre and returns the
@@ -214,7 +216,8 @@ func containsMinMax(e ast.Node) bool {
 		case *ast.FuncLit:
 			return false
 		case *ast.CallExpr:
-			found = found || isMinMax(n)
+			id, ok := n.Fun.(*ast.Ident)
+			found = ok && (id.Name == "min" || id.Name == "max")
 		}
 		return !found
 	})

@@ -107,6 +107,9 @@ type rewriter struct {
 	n          *int              // counter for fresh names (the session's: generated globals stay unique)
 	done       map[ast.Stmt]bool // statements already rewritten or generated
 	flat       map[ast.Stmt]bool // statements whose min/max temporaries need no block (see condIntoBody)
+	// shadowed names min or max when a cell declared its own, which the
+	// min/max rewrites then leave alone.
+	shadowed map[string]bool
 }
 
 func newRewriter(o *intOracle) *rewriter {
@@ -143,7 +146,9 @@ func (r *rewriter) rewrite(node ast.Node) {
 		r.oracle.noteLocal(n)
 		switch n := n.(type) {
 		case *ast.CallExpr:
-			minMaxArgs(n)
+			if r.isMinMax(n) {
+				minMaxArgs(n)
+			}
 			r.richArg(n)
 			r.inlineConsts(n.Args)
 		case *ast.BinaryExpr:
@@ -207,7 +212,7 @@ func (r *rewriter) expandMinMax(s ast.Stmt) []ast.Stmt {
 		return nil
 	}
 	fn, ok := call.Fun.(*ast.Ident)
-	if !ok || (fn.Name != "min" && fn.Name != "max") {
+	if !ok || !r.isMinMax(call) {
 		return nil
 	}
 	op := token.LSS

@@ -69,10 +69,11 @@ type Session struct {
 	// run has returned; no run may start before (a late stop would end it).
 	stopper chan struct{}
 
-	execMu  sync.Mutex        // one Execute at a time
-	imports map[string]string // import name → path, as the interpreter knows them
-	handles map[string]bool   // variables holding display handles (see rewriter.richArg)
-	fresh   int               // the pre-pass's counter for generated names
+	execMu   sync.Mutex        // one Execute at a time
+	imports  map[string]string // import name → path, as the interpreter knows them
+	handles  map[string]bool   // variables holding display handles (see rewriter.richArg)
+	fresh    int               // the pre-pass's counter for generated names
+	shadowed map[string]bool   // min or max, once a cell declared its own
 
 	cur     atomic.Pointer[cellRun] // the running cell, nil between cells
 	stdout  *orderedWriter
@@ -112,7 +113,7 @@ var preImported = []importSpec{
 // gotensor packages and the prelude loaded, and (unless opts.NoFDCapture)
 // file descriptors 1 and 2 captured.
 func New(opts Options) (*Session, error) {
-	s := &Session{opts: opts, imports: map[string]string{}, handles: map[string]bool{}}
+	s := &Session{opts: opts, imports: map[string]string{}, handles: map[string]bool{}, shadowed: map[string]bool{}}
 	s.logOut = os.Stderr
 	if !opts.NoFDCapture {
 		c, err := acquireCapture()
