@@ -168,27 +168,6 @@ type internalError struct {
 
 func (e *internalError) Error() string { return "yaegi cannot compile this: " + e.msg }
 
-// explainInternal points a yaegi compiler panic at its likeliest cause: a
-// range statement over a function or an integer yaegi cannot type.
-func (s *Session) explainInternal(e *internalError) error {
-	if err := s.missingMember(e.node); err != nil {
-		return err
-	}
-	var rng *ast.RangeStmt
-	ast.Inspect(e.node, func(n ast.Node) bool {
-		if r, ok := n.(*ast.RangeStmt); ok && rng == nil {
-			rng = r
-		}
-		return rng == nil
-	})
-	if rng == nil || e.msg != "nil type" {
-		return e
-	}
-	p := s.in.FileSet().Position(rng.X.Pos())
-	return fmt.Errorf("%s:%d:%d: cannot range over %s: yaegi cannot range over a function, nor over an integer whose type the pre-pass could not see (write int(...) around it)",
-		cellFile, p.Line, p.Column, nodeString(token.NewFileSet(), rng.X))
-}
-
 // prepare runs the pre-pass: split the cell, drop repeated imports, parse
 // and rewrite each segment, and turn a trailing expression into a result
 // capture.
@@ -216,6 +195,20 @@ func (s *Session) prepare(code string) ([]compileUnit, *CellError) {
 			return nil, cerr
 		}
 	}
+	// Imports first, wherever the cell wrote them: what they import is
+	// visible to the whole cell.
+	units := make([]compileUnit, 0, len(p.units))
+	for _, u := range p.units {
+		if len(u.importSpecs) > 0 {
+			units = append(units, u)
+		}
+	}
+	for _, u := range p.units {
+		if len(u.importSpecs) == 0 {
+			units = append(units, u)
+		}
+	}
+	p.units = units
 	if p.program && p.hasMain {
 		call := &ast.ExprStmt{X: &ast.CallExpr{Fun: ast.NewIdent("_gt_main")}}
 		p.units = append(p.units, compileUnit{node: &ast.BlockStmt{List: []ast.Stmt{call}}})
@@ -279,6 +272,9 @@ func (p *prep) decls(seg segment) *CellError {
 	if err != nil {
 		return syntaxError(err, p.code)
 	}
+	if err := p.s.precheck(f); err != nil {
+		return compileError(err, p.code)
+	}
 	// yaegi runs main after compiling anything once main exists in package
 	// main: a cell's main is renamed, and called only for a pasted program.
 	for _, d := range f.Decls {
@@ -310,6 +306,9 @@ func (p *prep) stmts(seg segment, last bool) *CellError {
 	body, err := parseStmts(p.fset, p.code, seg)
 	if err != nil {
 		return syntaxError(err, p.code)
+	}
+	if err := p.s.precheck(body); err != nil {
+		return compileError(err, p.code)
 	}
 	for _, st := range body.List {
 		if d, ok := st.(*ast.DeferStmt); ok {

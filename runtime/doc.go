@@ -147,6 +147,13 @@
 //     handle updates) and fmt's Stringer/error handling;
 //   - a loop variable captured by a closure stays shared when the loop body
 //     also assigns to it;
+//   - a method value (v.M, not called) stays bound to the variable v, not
+//     to a copy: taken from a loop variable, every one calls M on the last
+//     element, and assigning v later changes what it calls; write a
+//     function literal instead, func() int { return v.M() }, which gets
+//     a per-iteration v like any closure;
+//   - method expressions (T.M, (*T).M) are refused with a compile error
+//     (yaegi compiles them into calls that fail);
 //   - defer at the top level of a cell is rejected (yaegi runs it twice):
 //     defer inside functions works;
 //   - yaegi locates a panicking frame only at the first statement of the
