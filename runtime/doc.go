@@ -90,6 +90,13 @@
 //   - it splits the cell into runs of imports, declarations and statements
 //     (yaegi rejects a source mixing them) and compiles them all before
 //     running any, so a compile error anywhere runs nothing;
+//   - it compiles the cell's imports first, wherever they are written, and
+//     refuses an import of a package the session cannot load;
+//   - it reports, as Go would, mistakes that make yaegi panic or misbehave:
+//     assignment count mismatches (a, b, c := 1, 2), a package used as a
+//     value (f(fmt), a cell of just `tensor`), method expressions; any
+//     other yaegi compiler panic is a compile error at the cell line it
+//     names, with a hint, never the panic text;
 //   - it drops imports the session already has, and forgets the old symbol
 //     of a redefined function, type, variable or constant (yaegi would keep
 //     the old type);
