@@ -77,6 +77,34 @@ def test_compile_error_points_at_the_cell_line(shared_kernel):
     assert reply["content"]["status"] == "error"
 
 
+def test_yaegi_gaps_covered_by_the_pre_pass(shared_kernel):
+    _, kc = shared_kernel
+    # An index of a compiled call's result at the top level, and its bare form as the result.
+    msgs = ok(kc, 'x := tensor.New(2.0, tensor.RequiresGrad())\n'
+                  'd1 := autograd.Grad([]*tensor.Tensor{x.Pow(3)}, []*tensor.Tensor{x}, tensor.CreateGraph())[0]\n'
+                  'fmt.Println(d1.Item())\n'
+                  'strings.Fields("a b")[1]')
+    assert stream_text(msgs) == "12\n" and results(msgs)[0]["text/plain"] == "b"
+    # A nil interface as the result: <nil>, nothing on stderr.
+    msgs = ok(kc, "var e error\ne")
+    assert results(msgs)[0]["text/plain"] == "<nil>" and stream_text(msgs, "stderr") == ""
+    # min of a compiled named type as the result.
+    assert results(ok(kc, "min(time.Minute, 2*time.Second)"))[0]["text/plain"] == "2s"
+    # An unknown import names the package at its position and what can be imported.
+    reply, msgs = execute(kc, 'import "github.com/foo/bar"')
+    content = reply["content"]
+    assert content["status"] == "error" and content["ename"] == "CompileError", content
+    assert content["evalue"].startswith('cell line 1, column 8: cannot import "github.com/foo/bar"'), content
+    assert "gotensor/tensor" in content["evalue"] and "GOPATH" not in content["evalue"], content
+    # A construct yaegi's compiler panics on: a compile error at the line, no panic text.
+    reply, msgs = execute(kc, "d := time.Second\nfor i := time.Duration(0); i < 2; i = max(i+1, d) {}")
+    content = reply["content"]
+    assert content["status"] == "error" and content["ename"] == "CompileError", content
+    assert content["evalue"].startswith("cell line 2, column 39: the interpreter"), content
+    assert not any("panic" in line for line in content["traceback"]), content["traceback"]
+    assert stream_text(msgs, "stderr") == ""
+
+
 def test_panic_reports_value_and_line(shared_kernel):
     _, kc = shared_kernel
     reply, _ = execute(kc, "xs := []int{1, 2}\nfmt.Println(xs[0])\nxs[7]")
