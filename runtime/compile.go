@@ -289,14 +289,18 @@ func (p *prep) decls(seg segment) *CellError {
 			p.s.shadowed[name] = true // for good: the prelude's is gone
 		}
 	}
-	p.s.newRewriter(p.oracle).rewrite(f)
 	p.s.comp.noteDecls(p.fset, f)
+	lifted := p.liftVarInits(f)
+	p.s.newRewriter(p.oracle).rewrite(f)
 	for _, name := range declaredNames(f) {
 		if p.s.syms.has(name) {
 			forget = append(forget, name)
 		}
 	}
 	p.units = append(p.units, compileUnit{node: f, forget: forget})
+	if len(lifted) > 0 {
+		return p.stmtUnits(&ast.BlockStmt{Lbrace: lifted[0].Pos(), List: lifted, Rbrace: lifted[len(lifted)-1].End()}, false)
+	}
 	return nil
 }
 
@@ -310,6 +314,11 @@ func (p *prep) stmts(seg segment, last bool) *CellError {
 	if err := p.s.precheck(body); err != nil {
 		return compileError(err, p.code)
 	}
+	return p.stmtUnits(body, last)
+}
+
+// stmtUnits turns parsed top-level statements into compile units.
+func (p *prep) stmtUnits(body *ast.BlockStmt, last bool) *CellError {
 	for _, st := range body.List {
 		if d, ok := st.(*ast.DeferStmt); ok {
 			pos := p.fset.Position(d.Pos())

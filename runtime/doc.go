@@ -97,6 +97,11 @@
 //     value (f(fmt), a cell of just `tensor`), method expressions; any
 //     other yaegi compiler panic is a compile error at the cell line it
 //     names, with a hint, never the panic text;
+//   - a top-level var declaration whose value uses a variable of an earlier
+//     cell or of a statement (x := 1; var y = x) is run as a statement
+//     after the cell's declarations (yaegi failed it as "variable
+//     definition loop"): var y T = x becomes var y T plus y = x, an
+//     untyped var y = x becomes y := x;
 //   - it drops imports the session already has, and forgets the old symbol
 //     of a redefined function, type, variable or constant (yaegi would keep
 //     the old type);
