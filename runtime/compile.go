@@ -49,12 +49,16 @@ func (s *Session) compileCell(code string) (progs []*interp.Program, cerr *CellE
 			s.imports = importsBefore
 		}
 	}()
+	cellNames := map[string]bool{} // what the cell's compiled units define
 	for _, u := range units {
 		for _, name := range u.forget {
 			s.syms.forget(name)
 		}
 		p, err := s.compileAST(u.node)
 		if err != nil && u.index != nil && strings.Contains(err.Error(), "definition loop") {
+			if undef := s.undefinedIn(u.node, snap, cellNames); undef != nil {
+				return nil, compileError(undef, code)
+			}
 			p, err = s.retryIndexDefine(u.index)
 		}
 		if err != nil && u.fallback != nil {
@@ -64,16 +68,74 @@ func (s *Session) compileCell(code string) (progs []*interp.Program, cerr *CellE
 			var ie *internalError
 			if errors.As(err, &ie) {
 				s.internalPanic = ie.msg
+				if undef := s.undefinedIn(u.node, snap, cellNames); undef != nil {
+					return nil, compileError(undef, code) // yaegi panics on some undefined names
+				}
 				return nil, compileError(s.explainInternal(ie), code)
 			}
-			return nil, compileError(s.explain(err, u.node, snap), code)
+			return nil, compileError(s.explain(err, u.node, snap, cellNames), code)
 		}
 		for _, sp := range u.importSpecs {
 			s.imports[sp.name] = sp.path
 		}
+		unitNames(u.node, cellNames)
 		progs = append(progs, p)
 	}
 	return progs, nil
+}
+
+// unitNames adds the package-level names a compiled unit defines to names.
+func unitNames(n ast.Node, names map[string]bool) {
+	switch n := n.(type) {
+	case *ast.File:
+		for _, name := range declaredNames(n) {
+			names[name] = true
+		}
+	case *ast.BlockStmt:
+		for _, st := range n.List {
+			switch st := st.(type) {
+			case *ast.AssignStmt:
+				if st.Tok == token.DEFINE {
+					for _, l := range st.Lhs {
+						if id, ok := l.(*ast.Ident); ok {
+							names[id.Name] = true
+						}
+					}
+				}
+			case *ast.DeclStmt:
+				if g, ok := st.Decl.(*ast.GenDecl); ok {
+					for _, sp := range g.Specs {
+						if vs, ok := sp.(*ast.ValueSpec); ok {
+							for _, id := range vs.Names {
+								names[id.Name] = true
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// undefinedIn returns "undefined: x" for the first identifier in n that
+// nothing defines (judged by the symbols from before the cell, since a
+// failed compile leaves a placeholder for an undefined name, the imports
+// and what the cell's earlier units defined), or nil.
+func (s *Session) undefinedIn(n ast.Node, before map[string]reflect.Value, cellNames map[string]bool) error {
+	known := func(name string) bool {
+		if _, ok := before[name]; ok {
+			return true
+		}
+		if _, ok := s.imports[name]; ok {
+			return true
+		}
+		return cellNames[name] || strings.HasPrefix(name, "_gt_")
+	}
+	if id := firstUndefined(n, known); id != nil {
+		p := s.in.FileSet().Position(id.Pos())
+		return fmt.Errorf("%s:%d:%d: undefined: %s", cellFile, p.Line, p.Column, id.Name)
+	}
+	return nil
 }
 
 // retryIndexDefine compiles `var name T = x[i]` in place of a top-level
@@ -92,22 +154,12 @@ func (s *Session) retryIndexDefine(d *indexDefine) (*interp.Program, error) {
 // explain improves yaegi's least helpful message: a global statement using
 // an undefined name fails as "constant definition loop". The pre-pass looks
 // for the first identifier that nothing defines and names it instead.
-func (s *Session) explain(err error, n ast.Node, before map[string]reflect.Value) error {
+func (s *Session) explain(err error, n ast.Node, before map[string]reflect.Value, cellNames map[string]bool) error {
 	if !strings.Contains(err.Error(), "definition loop") {
 		return err
 	}
-	// Judge by the symbols from before the cell: the failed compile itself
-	// leaves a placeholder for the undefined name.
-	known := func(name string) bool {
-		_, ok := before[name]
-		if !ok {
-			_, ok = s.imports[name]
-		}
-		return ok
-	}
-	if id := firstUndefined(n, known); id != nil {
-		p := s.in.FileSet().Position(id.Pos())
-		return fmt.Errorf("%s:%d:%d: undefined: %s", cellFile, p.Line, p.Column, id.Name)
+	if undef := s.undefinedIn(n, before, cellNames); undef != nil {
+		return undef
 	}
 	if m := cellPos.FindString(err.Error()); m != "" {
 		return fmt.Errorf("%s: cannot infer the type of this top-level definition (yaegi cannot type an index of a compiled value or string in a global definition): define one variable per statement, or declare it with its type (var v T = ...)", m)
