@@ -229,6 +229,10 @@ func (s *Session) prepare(code string) ([]compileUnit, *CellError) {
 		return nil, syntaxError(err, code)
 	}
 	p := &prep{s: s, code: code, fset: s.in.FileSet(), oracle: &intOracle{globals: s.comp.globalKind}, defs: map[string]ast.Expr{}}
+	last := len(segs) - 1 // the segment a trailing expression may end: imports count first
+	for last > 0 && segs[last].kind == segImport {
+		last--
+	}
 	for i, seg := range segs {
 		var cerr *CellError
 		switch seg.kind {
@@ -241,7 +245,7 @@ func (s *Session) prepare(code string) ([]compileUnit, *CellError) {
 		case segDecl:
 			cerr = p.decls(seg)
 		case segStmt:
-			cerr = p.stmts(seg, i == len(segs)-1)
+			cerr = p.stmts(seg, i == last)
 		}
 		if cerr != nil {
 			return nil, cerr
