@@ -55,7 +55,7 @@ func (s *Session) compileCell(code string) (progs []*interp.Program, cerr *CellE
 			s.syms.forget(name)
 		}
 		p, err := s.compileAST(u.node)
-		if err != nil && u.index != nil && strings.Contains(err.Error(), "definition loop") {
+		if err != nil && u.index != nil && indexRetryable(err) {
 			if undef := s.undefinedIn(u.node, snap, cellNames); undef != nil {
 				return nil, compileError(undef, code)
 			}
@@ -131,11 +131,35 @@ func (s *Session) undefinedIn(n ast.Node, before map[string]reflect.Value, cellN
 		}
 		return cellNames[name] || strings.HasPrefix(name, "_gt_")
 	}
-	if id := firstUndefined(n, known); id != nil {
-		p := s.in.FileSet().Position(id.Pos())
-		return fmt.Errorf("%s:%d:%d: undefined: %s", cellFile, p.Line, p.Column, id.Name)
+	roots := []ast.Node{n}
+	if f, ok := n.(*ast.File); ok { // not its package clause
+		roots = roots[:0]
+		for _, d := range f.Decls {
+			roots = append(roots, d)
+		}
+		inFile := map[string]bool{}
+		for _, name := range declaredNames(f) {
+			inFile[name] = true
+		}
+		outer := known
+		known = func(name string) bool { return inFile[name] || outer(name) }
+	}
+	for _, r := range roots {
+		if id := firstUndefined(r, known); id != nil {
+			p := s.in.FileSet().Position(id.Pos())
+			return fmt.Errorf("%s:%d:%d: undefined: %s", cellFile, p.Line, p.Column, id.Name)
+		}
 	}
 	return nil
+}
+
+// indexRetryable reports whether an index definition failed the way the
+// typed retry fixes: yaegi's global type analysis gave up ("constant
+// definition loop"), or its compiler panicked (v, ok := m[k] of a compiled
+// map).
+func indexRetryable(err error) bool {
+	var ie *internalError
+	return strings.Contains(err.Error(), "definition loop") || errors.As(err, &ie)
 }
 
 // retryIndexDefine compiles `var name T = x[i]` in place of a top-level
@@ -143,7 +167,9 @@ func (s *Session) undefinedIn(n ast.Node, before map[string]reflect.Value, cellN
 // the failed attempt left for name (or an older name, which a var
 // declaration would keep: a redefinition, as for declarations).
 func (s *Session) retryIndexDefine(d *indexDefine) (*interp.Program, error) {
-	s.syms.forget(d.name.Name)
+	for _, id := range d.names() {
+		s.syms.forget(id.Name)
+	}
 	node, err := s.typedIndexDefine(d)
 	if err != nil {
 		return nil, err

@@ -122,8 +122,7 @@
 //     compiled type, such as autograd.Grad(...)[0] or strings.Fields(s)[0],
 //     or a string) is compiled as `var v T = x[i]`, T worked out from the
 //     compiled symbol tables, the session's globals and the cell's earlier
-//     definitions; `a, b := x[0], 1` still needs one definition per
-//     statement;
+//     definitions (also `a, b := x[0], y` and `v, ok := m[k]`);
 //   - min and max (not builtins in yaegi) are computed with comparisons
 //     into temporaries before their statement, so they work on any ordered
 //     type, compiled named ones (time.Duration) included, with NaN winning

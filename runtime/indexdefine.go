@@ -6,6 +6,7 @@ import (
 	"go/parser"
 	"go/token"
 	"reflect"
+	"strconv"
 	"strings"
 )
 
@@ -20,28 +21,34 @@ import (
 // the cell's earlier definitions, and compiles the typed declaration
 // instead. Only that retry sees the rewrite; positions stay the cell's own.
 
-// indexDefine is a top-level `name := x[i]` the retry may rewrite.
+// indexDefine is a top-level definition with an index among its values
+// (`v := x[i]`, `a, b := x[0], x[1]`, `v, ok := m[k]`) the retry may
+// rewrite.
 type indexDefine struct {
-	as   *ast.AssignStmt
-	name *ast.Ident
-	idx  *ast.IndexExpr
+	as *ast.AssignStmt
 	// defs are the cell's earlier top-level definitions (name → value),
 	// for operands defined in the same cell.
 	defs map[string]ast.Expr
 }
 
-// asIndexDefine recognizes `name := x[i]` (any parentheses around x[i]).
-func asIndexDefine(st ast.Stmt) (*ast.AssignStmt, *ast.Ident, *ast.IndexExpr, bool) {
+// asIndexDefine recognizes a definition of identifiers with an index
+// expression (any parentheses around it) among its values.
+func asIndexDefine(st ast.Stmt) (*ast.AssignStmt, bool) {
 	as, ok := st.(*ast.AssignStmt)
-	if !ok || as.Tok != token.DEFINE || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
-		return nil, nil, nil, false
+	if !ok || as.Tok != token.DEFINE {
+		return nil, false
 	}
-	id, ok := as.Lhs[0].(*ast.Ident)
-	if !ok || id.Name == "_" {
-		return nil, nil, nil, false
+	for _, l := range as.Lhs {
+		if _, ok := l.(*ast.Ident); !ok {
+			return nil, false
+		}
 	}
-	idx, ok := ast.Unparen(as.Rhs[0]).(*ast.IndexExpr)
-	return as, id, idx, ok
+	for _, r := range as.Rhs {
+		if _, ok := ast.Unparen(r).(*ast.IndexExpr); ok {
+			return as, true
+		}
+	}
+	return nil, false
 }
 
 // noteDefines records the top-level single-value definitions of body in
@@ -50,7 +57,7 @@ func asIndexDefine(st ast.Stmt) (*ast.AssignStmt, *ast.Ident, *ast.IndexExpr, bo
 func noteDefines(body []ast.Stmt, defs map[string]ast.Expr) map[ast.Stmt]*indexDefine {
 	var out map[ast.Stmt]*indexDefine
 	for _, st := range body {
-		if as, id, idx, ok := asIndexDefine(st); ok {
+		if as, ok := asIndexDefine(st); ok {
 			if out == nil {
 				out = map[ast.Stmt]*indexDefine{}
 			}
@@ -58,7 +65,7 @@ func noteDefines(body []ast.Stmt, defs map[string]ast.Expr) map[ast.Stmt]*indexD
 			for k, v := range defs {
 				snap[k] = v
 			}
-			out[st] = &indexDefine{as: as, name: id, idx: idx, defs: snap}
+			out[st] = &indexDefine{as: as, defs: snap}
 		}
 		as, ok := st.(*ast.AssignStmt)
 		if !ok || as.Tok != token.DEFINE {
@@ -69,7 +76,7 @@ func noteDefines(body []ast.Stmt, defs map[string]ast.Expr) map[ast.Stmt]*indexD
 				if len(as.Lhs) == len(as.Rhs) {
 					defs[id.Name] = as.Rhs[i]
 				} else {
-					delete(defs, id.Name) // several values from one call: unknown
+					delete(defs, id.Name) // several values from one expression: unknown
 				}
 			}
 		}
@@ -77,42 +84,76 @@ func noteDefines(body []ast.Stmt, defs map[string]ast.Expr) map[ast.Stmt]*indexD
 	return out
 }
 
-// typedIndexDefine returns `{ var name T = x[i] }` for d, or an error that
-// says why the type is unknown.
+// names lists the identifiers d defines.
+func (d *indexDefine) names() []*ast.Ident {
+	var ids []*ast.Ident
+	for _, l := range d.as.Lhs {
+		ids = append(ids, l.(*ast.Ident))
+	}
+	return ids
+}
+
+// typedIndexDefine returns `{ var a A = x[i]; var b B = y }` (one
+// definition per name, in order: a value whose type is not a compiled one
+// keeps its := and yaegi's own inference) or, for v, ok := m[k],
+// `{ var v V; var ok bool; v, ok = m[k] }`; or an error that says why a
+// type is unknown.
 func (s *Session) typedIndexDefine(d *indexDefine) (ast.Node, error) {
 	ty := &staticTyper{s: s, defs: d.defs, seen: map[string]bool{}}
-	xt := ty.typeOf(d.idx.X)
-	var elem reflect.Type
-	if xt != nil {
-		if xt.Kind() == reflect.Ptr && xt.Elem().Kind() == reflect.Array {
-			xt = xt.Elem()
+	ids := d.names()
+	types := make([]reflect.Type, len(ids))
+	switch {
+	case len(d.as.Rhs) == len(ids):
+		for i, r := range d.as.Rhs {
+			types[i] = ty.typeOf(r)
 		}
-		switch xt.Kind() {
-		case reflect.Slice, reflect.Array, reflect.Map:
-			elem = xt.Elem()
-		case reflect.String:
-			elem = reflect.TypeOf(byte(0))
+	case len(d.as.Rhs) == 1 && len(ids) == 2: // v, ok := m[k]
+		if idx, ok := ast.Unparen(d.as.Rhs[0]).(*ast.IndexExpr); ok {
+			if mt := ty.typeOf(idx.X); mt != nil && mt.Kind() == reflect.Map {
+				types[0], types[1] = mt.Elem(), reflect.TypeOf(true)
+			}
 		}
-	}
-	name := ""
-	if elem != nil {
-		name = s.typeSource(elem)
-	}
-	if name == "" {
-		p := s.in.FileSet().Position(d.as.Pos())
-		return nil, fmt.Errorf("%s:%d:%d: cannot infer the type of %s at the top level of a cell (yaegi cannot type an index of a compiled value or string in a global definition): declare it with its type, var %s T = %s",
-			cellFile, p.Line, p.Column, d.name.Name, d.name.Name, nodeString(token.NewFileSet(), d.as.Rhs[0]))
-	}
-	typ, err := parser.ParseExpr(name)
-	if err != nil {
-		return nil, fmt.Errorf("type %s of %s: %w", name, d.name.Name, err)
 	}
 	pos := d.as.Pos()
-	ast.Inspect(typ, func(n ast.Node) bool { setPos(n, pos); return true })
-	decl := &ast.DeclStmt{Decl: &ast.GenDecl{TokPos: pos, Tok: token.VAR, Specs: []ast.Spec{
-		&ast.ValueSpec{Names: []*ast.Ident{d.name}, Type: typ, Values: d.as.Rhs},
-	}}}
-	return &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{decl}, Rbrace: d.as.End()}, nil
+	var decls []ast.Stmt
+	for i, id := range ids {
+		if id.Name == "_" {
+			continue
+		}
+		name := ""
+		if types[i] != nil {
+			name = s.typeSource(types[i])
+		}
+		if name == "" && len(d.as.Rhs) == len(ids) && len(ids) > 1 {
+			// Not an index of a compiled value (an interpreted type yaegi
+			// infers itself): a definition of its own.
+			decls = append(decls, &ast.AssignStmt{Lhs: []ast.Expr{id}, TokPos: d.as.TokPos, Tok: token.DEFINE, Rhs: []ast.Expr{d.as.Rhs[i]}})
+			continue
+		}
+		if name == "" {
+			p := s.in.FileSet().Position(pos)
+			return nil, fmt.Errorf("%s:%d:%d: cannot infer the type of %s at the top level of a cell (yaegi cannot type an index of a compiled value or string in a global definition): declare it with its type, var %s T = ...",
+				cellFile, p.Line, p.Column, id.Name, id.Name)
+		}
+		typ, err := parser.ParseExpr(name)
+		if err != nil {
+			return nil, fmt.Errorf("type %s of %s: %w", name, id.Name, err)
+		}
+		ast.Inspect(typ, func(n ast.Node) bool { setPos(n, pos); return true })
+		spec := &ast.ValueSpec{Names: []*ast.Ident{id}, Type: typ}
+		if len(d.as.Rhs) == len(ids) {
+			spec.Values = []ast.Expr{d.as.Rhs[i]}
+		}
+		decls = append(decls, &ast.DeclStmt{Decl: &ast.GenDecl{TokPos: pos, Tok: token.VAR, Specs: []ast.Spec{spec}}})
+	}
+	if len(d.as.Rhs) != len(ids) { // v, ok := m[k]
+		lhs := make([]ast.Expr, len(ids))
+		for i, id := range ids {
+			lhs[i] = &ast.Ident{Name: id.Name, NamePos: id.Pos()}
+		}
+		decls = append(decls, &ast.AssignStmt{Lhs: lhs, TokPos: d.as.TokPos, Tok: token.ASSIGN, Rhs: d.as.Rhs})
+	}
+	return &ast.BlockStmt{Lbrace: pos, List: decls, Rbrace: d.as.End()}, nil
 }
 
 // setPos moves a generated type expression's positions to pos.
@@ -224,8 +265,18 @@ func (ty *staticTyper) walk(e ast.Expr) (t reflect.Type, isType bool) {
 		case token.FLOAT:
 			return reflect.TypeOf(0.0), false
 		}
+	case *ast.CompositeLit:
+		if e.Type != nil {
+			return ty.typeExpr(e.Type), false
+		}
+	case *ast.ArrayType, *ast.MapType:
+		return ty.typeExpr(e), true
 	case *ast.StarExpr:
-		if t, _ := ty.walk(e.X); t != nil && t.Kind() == reflect.Ptr {
+		t, isType := ty.walk(e.X)
+		if isType && t != nil {
+			return reflect.PointerTo(t), true
+		}
+		if t != nil && t.Kind() == reflect.Ptr {
 			return t.Elem(), false
 		}
 	case *ast.UnaryExpr:
@@ -286,4 +337,56 @@ func (ty *staticTyper) walk(e ast.Expr) (t reflect.Type, isType bool) {
 		return t, false
 	}
 	return nil, false
+}
+
+// predeclared are the predeclared types a type expression may name.
+var predeclared = map[string]reflect.Type{
+	"bool": reflect.TypeOf(false), "string": reflect.TypeOf(""), "error": reflect.TypeOf((*error)(nil)).Elem(),
+	"int": reflect.TypeOf(0), "int8": reflect.TypeOf(int8(0)), "int16": reflect.TypeOf(int16(0)),
+	"int32": reflect.TypeOf(int32(0)), "int64": reflect.TypeOf(int64(0)), "rune": reflect.TypeOf(rune(0)),
+	"uint": reflect.TypeOf(uint(0)), "uint8": reflect.TypeOf(uint8(0)), "byte": reflect.TypeOf(byte(0)),
+	"uint16": reflect.TypeOf(uint16(0)), "uint32": reflect.TypeOf(uint32(0)), "uint64": reflect.TypeOf(uint64(0)),
+	"float32": reflect.TypeOf(float32(0)), "float64": reflect.TypeOf(0.0),
+	"any": reflect.TypeOf((*any)(nil)).Elem(),
+}
+
+// typeExpr resolves a type expression made of predeclared types, compiled
+// packages' types, pointers, slices, arrays of literal length and maps; nil
+// for anything else (types a cell declared among them).
+func (ty *staticTyper) typeExpr(e ast.Expr) reflect.Type {
+	switch e := e.(type) {
+	case *ast.Ident:
+		if _, local := ty.s.comp.cellDocs[e.Name]; !local {
+			return predeclared[e.Name]
+		}
+	case *ast.ParenExpr:
+		return ty.typeExpr(e.X)
+	case *ast.SelectorExpr:
+		if t, isType := ty.walk(e); isType {
+			return t
+		}
+	case *ast.StarExpr:
+		if t := ty.typeExpr(e.X); t != nil {
+			return reflect.PointerTo(t)
+		}
+	case *ast.ArrayType:
+		elem := ty.typeExpr(e.Elt)
+		if elem == nil {
+			return nil
+		}
+		if e.Len == nil {
+			return reflect.SliceOf(elem)
+		}
+		if lit, ok := e.Len.(*ast.BasicLit); ok && lit.Kind == token.INT {
+			if n, err := strconv.Atoi(lit.Value); err == nil {
+				return reflect.ArrayOf(n, elem)
+			}
+		}
+	case *ast.MapType:
+		k, v := ty.typeExpr(e.Key), ty.typeExpr(e.Value)
+		if k != nil && v != nil && k.Comparable() {
+			return reflect.MapOf(k, v)
+		}
+	}
+	return nil
 }
