@@ -67,7 +67,6 @@ func (s *Session) compileCell(code string) (progs []*interp.Program, cerr *CellE
 		if err != nil {
 			var ie *internalError
 			if errors.As(err, &ie) {
-				s.internalPanic = ie.msg
 				if undef := s.undefinedIn(u.node, snap, cellNames); undef != nil {
 					return nil, compileError(undef, code) // yaegi panics on some undefined names
 				}
@@ -199,6 +198,7 @@ func (s *Session) compileAST(n ast.Node) (p *interp.Program, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = &internalError{msg: fmt.Sprint(r), node: n}
+			s.internalPanics = append(s.internalPanics, err.(*internalError).msg)
 		}
 	}()
 	return s.in.CompileAST(n)

@@ -83,7 +83,7 @@ type Session struct {
 	logOut io.Writer
 	bg     background // output of cell goroutines between cells
 
-	internalPanic string // message of the last yaegi compiler panic, for dropInternalLog
+	internalPanics []string // messages of the cell's yaegi compiler panics, for dropInternalLog
 
 	comp *completer
 
@@ -247,8 +247,8 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (*Result
 	}()
 
 	progs, cerr := s.compileCell(code)
+	s.dropInternalLog(run) // also after a retry that compiled
 	if cerr != nil {
-		s.dropInternalLog(run)
 		return nil, cerr
 	}
 	// One cancellation channel for the whole cell, so an interrupt also
@@ -296,17 +296,19 @@ func (s *Session) waitZombie(ctx context.Context, out Output) error {
 	return nil
 }
 
-// dropInternalLog removes the line yaegi's compiler logs (through the
+// dropInternalLog removes the lines yaegi's compiler logs (through the
 // standard logger, to file descriptor 2) before it panics: the cell's error
-// already says it.
+// already says it, or a retry compiled.
 func (s *Session) dropInternalLog(run *cellRun) {
-	msg := s.internalPanic
-	s.internalPanic = ""
-	if msg == "" || s.capture == nil {
+	msgs := s.internalPanics
+	s.internalPanics = nil
+	if len(msgs) == 0 || s.capture == nil {
 		return
 	}
 	s.capture.flush()
-	run.st.dropTail("stderr", regexp.MustCompile(`(?m)^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d `+regexp.QuoteMeta(msg)+`\n\z`))
+	for i := len(msgs) - 1; i >= 0; i-- {
+		run.st.dropTail("stderr", regexp.MustCompile(`(?m)^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d `+regexp.QuoteMeta(msgs[i])+`\n\z`))
+	}
 }
 
 // begin makes run the destination of output and displays.
