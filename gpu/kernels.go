@@ -36,10 +36,10 @@ type Kernel struct {
 // Dim3 is a grid or block shape; zero fields count as 1.
 type Dim3 struct{ X, Y, Z int }
 
-// modules caches the built-in module per device; touched only on the driver's thread.
+// modules caches the embedded modules per device; touched only on the driver's thread.
 type modules struct {
-	builtin map[int]*Module
-	kernels map[string]*Kernel // by "ordinal/name"
+	builtin map[string]*Module // by "ordinal/module"
+	kernels map[string]*Kernel // by "ordinal/module/name"
 }
 
 // LoadModule JIT-compiles PTX source on device ordinal.
@@ -96,26 +96,33 @@ func (d *driver) kernel(m *Module, name string) (*Kernel, error) {
 	return &Kernel{ordinal: m.ordinal, name: name, fn: fn}, nil
 }
 
-// builtinKernel returns the named kernel of the embedded module on device ordinal, loading the
-// module at first use.
+// builtinKernel returns the named kernel of the embedded module kernels.ptx on device ordinal,
+// loading the module at first use.
 func builtinKernel(ordinal int, name string) (*Kernel, error) {
+	return moduleKernel(ordinal, "kernels", kernelsPTX, name)
+}
+
+// moduleKernel returns the named kernel of the embedded PTX module called module on device
+// ordinal, loading (JIT-compiling) the module at its first use on that device.
+func moduleKernel(ordinal int, module, ptx, name string) (*Kernel, error) {
 	s := get()
 	var k *Kernel
 	err := s.onDevice(ordinal, func(d *driver) error {
-		key := fmt.Sprintf("%d/%s", ordinal, name)
+		key := fmt.Sprintf("%d/%s/%s", ordinal, module, name)
 		if k = s.mods.kernels[key]; k != nil {
 			return nil
 		}
-		m := s.mods.builtin[ordinal]
+		modKey := fmt.Sprintf("%d/%s", ordinal, module)
+		m := s.mods.builtin[modKey]
 		if m == nil {
 			var err error
-			if m, err = d.loadModule(ordinal, kernelsPTX); err != nil {
-				return err
+			if m, err = d.loadModule(ordinal, ptx); err != nil {
+				return fmt.Errorf("%s.ptx: %w", module, err)
 			}
 			if s.mods.builtin == nil {
-				s.mods.builtin, s.mods.kernels = map[int]*Module{}, map[string]*Kernel{}
+				s.mods.builtin, s.mods.kernels = map[string]*Module{}, map[string]*Kernel{}
 			}
-			s.mods.builtin[ordinal] = m
+			s.mods.builtin[modKey] = m
 		}
 		var err error
 		if k, err = d.kernel(m, name); err != nil {

@@ -30,7 +30,7 @@ func binary(op binOp, a, b *Tensor) *Tensor {
 	if op == opSub && dt == Bool {
 		fail(ErrDType, name, "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
 	}
-	if op == opPow && dt.IsInt() && b.castTo(Int64).minInt() < 0 {
+	if op == opPow && dt.IsInt() && b.castTo(Int64).cpuView().minInt() < 0 {
 		fail(ErrValue, name, "Integers to negative integer powers are not allowed.")
 	}
 	compute := dt
@@ -38,6 +38,9 @@ func binary(op binOp, a, b *Tensor) *Tensor {
 		compute = Int32
 	}
 	shape := broadcastShapes(name, a.shape, b.shape)
+	if d, ok := cudaDevice(a, b); ok {
+		return cudaBinary(op, d, a, b, dt, compute, shape)
+	}
 	ac, bc := a.castTo(compute), b.castTo(compute)
 	out := empty(compute, shape, false)
 	switch compute {

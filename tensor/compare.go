@@ -25,6 +25,9 @@ func compare(op cmpOp, a, b *Tensor) *Tensor {
 	}
 	shape := broadcastShapes(name, a.shape, b.shape)
 	ac, bc := a.castTo(dt), b.castTo(dt)
+	if d, ok := cudaDevice(ac, bc); ok {
+		return cudaCompare(op, d, ac, bc, dt, shape)
+	}
 	out := empty(Bool, shape, false)
 	switch dt {
 	case Float32:

@@ -103,6 +103,12 @@ func (t *Tensor) Fill_(value any) *Tensor {
 		t.st.version.Add(1)
 		return t
 	}
+	if !needsGrad(t) && v.Dim() == 0 && t.st.dev.Type == "cuda" {
+		t.checkInplace("fill_")
+		cudaFill(t, v.castTo(t.dtype()).Item())
+		t.st.version.Add(1)
+		return t
+	}
 	return t.inplace("fill_", func(x *Tensor) *Tensor {
 		out := v.castTo(t.dtype()).Detach().Expand(t.shape...)
 		if needsGrad(x) {
@@ -163,6 +169,10 @@ func addInto(dst, g *Tensor) {
 func copyInto(dst, src *Tensor) {
 	sameDevice("copy_", dst, src)
 	broadcastShapes("copy_", dst.shape, src.shape)
+	if dst.st.dev.Type == "cuda" {
+		cudaCopyInto(dst, src)
+		return
+	}
 	s := src.castTo(dst.dtype())
 	switch dst.dtype() {
 	case Float32:

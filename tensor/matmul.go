@@ -90,7 +90,7 @@ func (t *Tensor) Mm(other *Tensor) *Tensor {
 	if a.shape[1] != b.shape[0] {
 		fail(ErrShape, "mm", "mat1 and mat2 shapes cannot be multiplied (%dx%d and %dx%d)", a.shape[0], a.shape[1], b.shape[0], b.shape[1])
 	}
-	out := empty(a.dtype(), []int{a.shape[0], b.shape[1]}, false)
+	out := emptyOn("mm", a.st.dev, a.dtype(), []int{a.shape[0], b.shape[1]})
 	gemmInto(out, 0, a, a.offset, a.strides, b, b.offset, b.strides, a.shape[0], b.shape[1], a.shape[1])
 	if needsGrad(a, b) {
 		record("MmBackward0", out, []*Tensor{a, b}, []slot{{"self", a}, {"mat2", b}}, func(c *bctx, g *Tensor) []*Tensor {
@@ -118,7 +118,7 @@ func (t *Tensor) Bmm(other *Tensor) *Tensor {
 	if b.shape[0] != nb || b.shape[1] != k {
 		fail(ErrShape, "bmm", "Expected size for first two dimensions of batch2 tensor to be: [%d, %d] but got: [%d, %d].", nb, k, b.shape[0], b.shape[1])
 	}
-	out := empty(a.dtype(), []int{nb, n, m}, false)
+	out := emptyOn("bmm", a.st.dev, a.dtype(), []int{nb, n, m})
 	for i := 0; i < nb; i++ {
 		gemmInto(out, i*n*m, a, a.offset+i*a.strides[0], a.strides[1:], b, b.offset+i*b.strides[0], b.strides[1:], n, m, k)
 	}
@@ -147,7 +147,7 @@ func (t *Tensor) Mv(v *Tensor) *Tensor {
 		fail(ErrShape, "mv", "size mismatch, got input (%d), mat (%dx%d), vec (%d)", t.shape[0], t.shape[0], t.shape[1], v.shape[0])
 	}
 	col := v.Detach().Unsqueeze(1)
-	out := empty(t.dtype(), []int{t.shape[0]}, false)
+	out := emptyOn("mv", t.st.dev, t.dtype(), []int{t.shape[0]})
 	gemmInto(out, 0, t, t.offset, t.strides, col, col.offset, col.strides, t.shape[0], 1, t.shape[1])
 	if needsGrad(t, v) {
 		record("MvBackward0", out, []*Tensor{t, v}, []slot{{"self", t}, {"vec", v}}, func(c *bctx, g *Tensor) []*Tensor {
@@ -176,7 +176,7 @@ func (t *Tensor) Dot(other *Tensor) *Tensor {
 		fail(ErrShape, "dot", "inconsistent tensor size, expected tensor [%d] and src [%d] to have the same number of elements, but got %d and %d elements respectively", t.shape[0], other.shape[0], t.shape[0], other.shape[0])
 	}
 	row, col := t.Detach().Unsqueeze(0), other.Detach().Unsqueeze(1)
-	out := empty(t.dtype(), nil, false)
+	out := emptyOn("dot", t.st.dev, t.dtype(), nil)
 	gemmInto(out, 0, row, row.offset, row.strides, col, col.offset, col.strides, 1, 1, t.shape[0])
 	if needsGrad(t, other) {
 		record("DotBackward0", out, []*Tensor{t, other}, []slot{{"self", t}, {"tensor", other}}, func(c *bctx, g *Tensor) []*Tensor {
@@ -224,6 +224,10 @@ func matLayout(strides []int, rows, cols int) (trans bool, ld int, ok bool) {
 // the k×m matrix b into out's storage at offset oc, row-major.
 func gemmInto(out *Tensor, oc int, a *Tensor, oa int, sa []int, b *Tensor, ob int, sb []int, n, m, k int) {
 	if n == 0 || m == 0 {
+		return
+	}
+	if out.st.dev.Type == "cuda" {
+		cudaGemm(out, oc, a, oa, sa, b, ob, sb, n, m, k)
 		return
 	}
 	ta, lda, okA := matLayout(sa, n, k)

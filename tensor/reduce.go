@@ -87,6 +87,13 @@ func reduce(op redOp, name string, t *Tensor, dims []int, keepdim bool) *Tensor 
 	if op == rArgMax || op == rArgMin {
 		outDT = Int64
 	}
+	if src.st.dev.Type == "cuda" {
+		out := cudaReduce(op, name, src, outer, m, outDT, shape)
+		if outDT == Int32 && t.dtype() == Bool {
+			return out.castTo(Bool)
+		}
+		return out
+	}
 	out := empty(outDT, shape, false)
 	switch src.dtype() {
 	case Float32:
@@ -348,7 +355,7 @@ func oneHot(idx *Tensor, shape []int, dim int) *Tensor {
 		view[i] = 1
 	}
 	view[dim] = shape[dim]
-	return Arange(shape[dim]).View(view...).Eq(idx)
+	return Arange(shape[dim], WithDevice(idx.st.dev.String())).View(view...).Eq(idx)
 }
 
 // ArgMax returns the flat index of the first maximum as a 0-dim Int64 tensor.
@@ -463,7 +470,7 @@ func (t *Tensor) LogSoftmax(dim int) *Tensor {
 // adding whole rows, avoiding the transposed copy the general path makes. It returns nil when
 // the case does not apply.
 func sumLeading(op redOp, t *Tensor, dims []int, keepdim bool) *Tensor {
-	if op != rSum || !t.dtype().IsFloat() || !t.IsContiguous() || t.Dim() < 2 || len(dims) == 0 {
+	if op != rSum || !t.dtype().IsFloat() || !t.IsContiguous() || t.Dim() < 2 || len(dims) == 0 || t.st.dev.Type != "cpu" {
 		return nil
 	}
 	red := reducedMask(t, dims)

@@ -208,6 +208,9 @@ func (t *Tensor) Contiguous() *Tensor {
 
 // copyLayout returns a contiguous copy of t with fresh storage, without autograd.
 func (t *Tensor) copyLayout() *Tensor {
+	if t.st.dev.Type == "cuda" {
+		return cudaCopyLayout(t)
+	}
 	out := empty(t.dtype(), t.shape, false)
 	switch t.dtype() {
 	case Float32:
@@ -239,6 +242,11 @@ func (t *Tensor) Clone() *Tensor {
 func (t *Tensor) castTo(dt DType) *Tensor {
 	if t.dtype() == dt {
 		return t
+	}
+	if t.st.dev.Type == "cuda" {
+		out := cudaCast(t, dt)
+		out.wrapped = t.wrapped
+		return out
 	}
 	src := t.Contiguous()
 	out := empty(dt, t.shape, false)

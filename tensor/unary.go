@@ -41,6 +41,9 @@ func unary(op unOp, t *Tensor, lo, hi float64) *Tensor {
 	if dt == Bool {
 		return src.copyLayout()
 	}
+	if src.st.dev.Type == "cuda" {
+		return cudaUnary(op, src, dt, lo, hi)
+	}
 	out := empty(dt, t.shape, false)
 	switch dt {
 	case Float32:

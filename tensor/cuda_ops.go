@@ -1,0 +1,217 @@
+package tensor
+
+import "gotensor/gpu"
+
+// CUDA compute. The op entry points (binary, compare, unary, reduce, castTo, copyLayout,
+// copyInto, Fill_, gemmInto) hand CUDA operands to the functions here, which launch package
+// gpu's strided kernels or its GEMM; nothing here computes on the host. An op without a CUDA
+// kernel fails with an ErrDevice naming the op and the device, never silently on the CPU.
+
+// cudaDevice returns the device of the first CUDA operand, and whether there is one.
+func cudaDevice(ts ...*Tensor) (Device, bool) {
+	for _, t := range ts {
+		if t != nil && t.st.dev.Type == "cuda" {
+			return t.st.dev, true
+		}
+	}
+	return Device{}, false
+}
+
+// gpuDTypes maps tensor dtypes to the kernels' element types.
+var gpuDTypes = map[DType]gpu.DType{Float32: gpu.F32, Float64: gpu.F64, Int64: gpu.I64, Int32: gpu.I32, Bool: gpu.Bool}
+
+func gpuDType(op string, dt DType) gpu.DType {
+	g, ok := gpuDTypes[dt]
+	if !ok {
+		fail(ErrDType, op, "%s: dtype %v has no CUDA kernels", op, dt)
+	}
+	return g
+}
+
+// cudaCheck turns a failed launch or allocation into the op's ErrDevice panic.
+func cudaCheck(op string, d Device, err error) {
+	if err != nil {
+		fail(ErrDevice, op, "%s on %v: %v", op, d, err)
+	}
+}
+
+// cudaNotImplemented fails for an op that has no CUDA kernel yet.
+func cudaNotImplemented(op string, d Device, what string) {
+	fail(ErrDevice, op, "%s is not implemented for CUDA tensors yet (%s on %v); move the tensors to the host with x.CPU()", op, what, d)
+}
+
+// cudaEmpty allocates a contiguous tensor of shape on device d; its elements are not set.
+func cudaEmpty(op string, d Device, dt DType, shape []int) *Tensor {
+	shape = append([]int(nil), shape...)
+	n := numelOf(shape)
+	buf, err := gpu.Alloc(d.Index, max(int64(n)*int64(dt.Size()), 1))
+	cudaCheck(op, d, err)
+	st := &storage{dev: d, dt: dt, data: buf, n: n}
+	return fromStorage(st, shape, contiguousStrides(shape), 0)
+}
+
+// emptyOn allocates a contiguous tensor on device d: empty for the host, cudaEmpty for a GPU.
+func emptyOn(op string, d Device, dt DType, shape []int) *Tensor {
+	if d.Type == "cuda" {
+		return cudaEmpty(op, d, dt, shape)
+	}
+	return empty(dt, shape, false)
+}
+
+// bufferOf returns a CUDA tensor's buffer.
+func bufferOf(t *Tensor) *gpu.Buffer {
+	b, ok := t.st.data.(*gpu.Buffer)
+	if !ok {
+		fail(ErrDevice, "cuda", "storage on %v holds %T, not a CUDA buffer", t.st.dev, t.st.data)
+	}
+	return b
+}
+
+// operandOf is t viewed with shape (which t broadcasts to) as a kernel operand.
+func operandOf(t *Tensor, shape []int) gpu.Operand {
+	st := broadcastStrides(t, shape)
+	o := gpu.Operand{Buf: bufferOf(t), Offset: int64(t.offset), Strides: make([]int64, len(st))}
+	for i, s := range st {
+		o.Strides[i] = int64(s)
+	}
+	return o
+}
+
+// onDevice returns t on device d: a Go number wrapped as a CPU scalar is uploaded (PyTorch
+// treats such scalars as values, not as tensors on a device); other tensors must already be
+// there (sameDevice checked that).
+func onDevice(t *Tensor, d Device) *Tensor {
+	if t.st.dev == d {
+		return t
+	}
+	if !t.wrapped {
+		fail(ErrDevice, "cuda", "Expected all tensors to be on the same device, but found at least two devices, %v and %v!", d, t.st.dev)
+	}
+	st, err := cudaBackend{}.upload(t.Contiguous().st, d)
+	cudaCheck("upload", d, err)
+	u := fromStorage(st, append([]int(nil), t.shape...), contiguousStrides(t.shape), 0)
+	u.wrapped = true
+	return u
+}
+
+var gpuBinaryOps = map[binOp]gpu.BinaryOp{opAdd: gpu.Add, opSub: gpu.Sub, opMul: gpu.Mul, opDiv: gpu.Div, opMaximum: gpu.Maximum, opMinimum: gpu.Minimum}
+
+// cudaBinary computes a op b on device d in dtype compute (dt is the result dtype: Bool results
+// compute in Int32, as on the CPU).
+func cudaBinary(op binOp, d Device, a, b *Tensor, dt, compute DType, shape []int) *Tensor {
+	name := binNames[op]
+	if op == opPow {
+		// x.Pow(2), the common case (Square, MSE), is x·x; other powers need a pow kernel.
+		if b.wrapped && b.Numel() == 1 && b.Float64s()[0] == 2 {
+			return cudaBinary(opMul, d, a, a, dt, compute, shape)
+		}
+		cudaNotImplemented(name, d, "only the exponent 2")
+	}
+	ac, bc := onDevice(a.castTo(compute), d), onDevice(b.castTo(compute), d)
+	out := cudaEmpty(name, d, compute, shape)
+	g := gpuDType(name, compute)
+	cudaCheck(name, d, gpu.Binary(gpuBinaryOps[op], g, 1, shape, operandOf(out, shape), operandOf(ac, shape), operandOf(bc, shape)))
+	if dt == Bool {
+		return out.castTo(Bool)
+	}
+	return out
+}
+
+// cudaCompare writes the Bool result of a op b (both already of dtype dt) on device d.
+func cudaCompare(op cmpOp, d Device, a, b *Tensor, dt DType, shape []int) *Tensor {
+	name := cmpNames[op]
+	ac, bc := onDevice(a, d), onDevice(b, d)
+	out := cudaEmpty(name, d, Bool, shape)
+	cudaCheck(name, d, gpu.Compare(gpu.CompareOp(op), gpuDType(name, dt), shape, operandOf(out, shape), operandOf(ac, shape), operandOf(bc, shape)))
+	return out
+}
+
+var gpuUnaryOps = map[unOp]gpu.UnaryOp{uNeg: gpu.Neg, uAbs: gpu.Abs, uRelu: gpu.ReLU, uSign: gpu.Sign, uClamp: gpu.Clamp,
+	uExp: gpu.Exp, uLog: gpu.Log, uSqrt: gpu.Sqrt, uTanh: gpu.Tanh, uSigmoid: gpu.Sigmoid}
+
+// cudaUnary applies op to src (of dtype dt) on its device.
+func cudaUnary(op unOp, src *Tensor, dt DType, lo, hi float64) *Tensor {
+	name, d := unNames[op], src.st.dev
+	g, ok := gpuUnaryOps[op]
+	if !ok || !gpu.UnarySupported(g, gpuDType(name, dt)) {
+		cudaNotImplemented(name, d, "dtype "+dt.String())
+	}
+	out := cudaEmpty(name, d, dt, src.shape)
+	cudaCheck(name, d, gpu.Unary(g, gpuDType(name, dt), lo, hi, src.shape, operandOf(out, src.shape), operandOf(src, src.shape)))
+	return out
+}
+
+// cudaCopyLayout returns a contiguous copy of the CUDA tensor t.
+func cudaCopyLayout(t *Tensor) *Tensor {
+	d := t.st.dev
+	out := cudaEmpty("copy", d, t.dtype(), t.shape)
+	cudaCheck("copy", d, gpu.Unary(gpu.Copy, gpuDType("copy", t.dtype()), 0, 0, t.shape, operandOf(out, t.shape), operandOf(t, t.shape)))
+	return out
+}
+
+// cudaCast returns the CUDA tensor t converted to dt, contiguous.
+func cudaCast(t *Tensor, dt DType) *Tensor {
+	d := t.st.dev
+	out := cudaEmpty("to", d, dt, t.shape)
+	cudaCheck("to", d, gpu.Cast(gpuDType("to", t.dtype()), gpuDType("to", dt), t.shape, operandOf(out, t.shape), operandOf(t, t.shape)))
+	return out
+}
+
+// cudaCopyInto writes src (broadcast to dst's shape, converted to its dtype) into the CUDA
+// tensor dst's elements.
+func cudaCopyInto(dst, src *Tensor) {
+	d := dst.st.dev
+	s := onDevice(src.castTo(dst.dtype()), d)
+	cudaCheck("copy_", d, gpu.Unary(gpu.Copy, gpuDType("copy_", dst.dtype()), 0, 0, dst.shape, operandOf(dst, dst.shape), operandOf(s, dst.shape)))
+}
+
+// cudaFill writes v into every element of the CUDA tensor t. Integers beyond 2⁵³ lose
+// precision on the way (the kernel takes the value as a float64).
+func cudaFill(t *Tensor, v float64) {
+	d := t.st.dev
+	o := operandOf(t, t.shape)
+	cudaCheck("fill_", d, gpu.Unary(gpu.Fill, gpuDType("fill_", t.dtype()), v, 0, t.shape, o, o))
+}
+
+var gpuReduceOps = map[redOp]gpu.ReduceOp{rSum: gpu.Sum, rMax: gpu.Max, rMin: gpu.Min, rArgMax: gpu.ArgMax, rArgMin: gpu.ArgMin}
+
+// cudaReduce reduces each of outer rows of m elements of the contiguous CUDA tensor src into a
+// new tensor of outDT and shape.
+func cudaReduce(op redOp, name string, src *Tensor, outer, m int, outDT DType, shape []int) *Tensor {
+	d := src.st.dev
+	out := cudaEmpty(name, d, outDT, shape)
+	cudaCheck(name, d, gpu.Reduce(gpuReduceOps[op], gpuDType(name, src.dtype()), bufferOf(out), bufferOf(src), int64(src.offset), outer, m))
+	return out
+}
+
+// cudaGemm is gemmInto for CUDA tensors: out (at offset 0) = a·b through gpu.Sgemm/Dgemm
+// (cuBLAS, or the PTX GEMM). Operands with an offset or a layout GEMM cannot read are copied
+// first, since the GEMM reads whole buffers from their start.
+func cudaGemm(out *Tensor, oc int, a *Tensor, oa int, sa []int, b *Tensor, ob int, sb []int, n, m, k int) {
+	d := out.st.dev
+	if oc != 0 {
+		cudaNotImplemented("bmm", d, "batched matrix products")
+	}
+	ta, lda, okA := matLayout(sa, n, k)
+	if !okA || oa != 0 {
+		a, ta, lda = a.view([]int{n, k}, sa, oa).copyLayout(), false, max(k, 1)
+	}
+	tb, ldb, okB := matLayout(sb, k, m)
+	if !okB || ob != 0 {
+		b, tb, ldb = b.view([]int{k, m}, sb, ob).copyLayout(), false, max(m, 1)
+	}
+	if k == 0 {
+		cudaFill(out, 0)
+		return
+	}
+	var err error
+	switch out.dtype() {
+	case Float32:
+		err = gpu.Sgemm(ta, tb, n, m, k, 1, bufferOf(a), lda, bufferOf(b), ldb, 0, bufferOf(out), m)
+	case Float64:
+		err = gpu.Dgemm(ta, tb, n, m, k, 1, bufferOf(a), lda, bufferOf(b), ldb, 0, bufferOf(out), m)
+	default:
+		cudaNotImplemented("matmul", d, "dtype "+out.dtype().String())
+	}
+	cudaCheck("matmul", d, err)
+}
