@@ -128,9 +128,10 @@
 //     type, compiled named ones (time.Duration) included, with NaN winning
 //     as with the builtins; their arguments are then evaluated before the
 //     rest of the statement. A for loop's condition is checked at the top
-//     of its body for this. Where a call cannot move (a for loop's init or
-//     post statement, the right side of && or ||) the prelude's generic
-//     min and max serve the predeclared types;
+//     of its body for this, and the right side of && and || is evaluated
+//     in an if. Where a call cannot move (a for loop's init or post
+//     statement) the prelude's generic min and max serve the predeclared
+//     types, and a compiled named type is a compile error that says so;
 //   - `go f(x)` becomes a goroutine that evaluates f and x first, as Go
 //     does, and recovers a panic to report it on the cell's stderr instead
 //     of killing the process;

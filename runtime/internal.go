@@ -36,7 +36,7 @@ func (s *Session) explainInternal(e *internalError) error {
 	if call := s.minMaxCall(e.node); call != nil {
 		cp := s.in.FileSet().Position(call.Pos())
 		line, col = cp.Line, cp.Column
-		hint = "min and max of a compiled named type (time.Duration, tensor.DType) work everywhere but in a for loop's init or post statement and on the right of && or ||: compute the value into a variable first"
+		hint = "min and max of a compiled named type (time.Duration, tensor.DType) work everywhere but in a for loop's init or post statement: compute the value into a variable first"
 	}
 	return fmt.Errorf("%s:%d:%d: the interpreter (yaegi v0.16.1) cannot compile this statement: %s", cellFile, line, col, hint)
 }

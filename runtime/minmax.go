@@ -23,9 +23,9 @@ import (
 //
 // (x != x is true only for NaN, which wins as with the builtins). Calls it
 // cannot move keep the generic: those in a for loop's init and post
-// statements, on the right side of && and ||, and in a select case; with a
-// compiled named type there, the compile error says to compute the value
-// beforehand. A for loop's condition is checked at the top of its body
+// statements and in a select case; with a compiled named type there, the
+// compile error says to compute the value beforehand. On the right of &&
+// and ||, they run inside an if on the left side's value. A for loop's condition is checked at the top of its body
 // instead, an if or switch with an init statement moves the init into a
 // block before it, and an else-if becomes an else block. (Function literals' own
 // statements are rewritten where they stand.) The arguments of a moved call are evaluated
@@ -117,8 +117,10 @@ func (r *rewriter) hoistIn(e *ast.Expr, pre *[]ast.Stmt) {
 		}
 	case *ast.BinaryExpr:
 		r.hoistIn(&x.X, pre)
-		if x.Op != token.LAND && x.Op != token.LOR { // the right side may not run
+		if x.Op != token.LAND && x.Op != token.LOR {
 			r.hoistIn(&x.Y, pre)
+		} else if containsMinMax(x.Y) {
+			*e = r.shortCircuit(x, pre)
 		}
 	case *ast.UnaryExpr:
 		if x.Op != token.ARROW {
@@ -155,6 +157,25 @@ func (r *rewriter) hoistIn(e *ast.Expr, pre *[]ast.Stmt) {
 func (r *rewriter) isMinMax(call *ast.CallExpr) bool {
 	id, ok := call.Fun.(*ast.Ident)
 	return ok && (id.Name == "min" || id.Name == "max") && !r.shadowed[id.Name]
+}
+
+// shortCircuit turns a && b (or a || b) whose b has min or max calls into
+// `c := a; if c { ...b's temporaries...; c = b }` (if !c for ||), so b's
+// calls still run only when b is evaluated, and returns c.
+func (r *rewriter) shortCircuit(x *ast.BinaryExpr, pre *[]ast.Stmt) ast.Expr {
+	p := x.OpPos
+	c := r.fresh("_gt_c", p)
+	use := func() *ast.Ident { return &ast.Ident{Name: c.Name, NamePos: p} }
+	*pre = append(*pre, &ast.AssignStmt{Lhs: []ast.Expr{c}, Tok: token.DEFINE, Rhs: []ast.Expr{x.X}, TokPos: p})
+	var inner []ast.Stmt
+	r.hoistIn(&x.Y, &inner)
+	inner = append(inner, &ast.AssignStmt{Lhs: []ast.Expr{use()}, Tok: token.ASSIGN, Rhs: []ast.Expr{x.Y}, TokPos: p})
+	var cond ast.Expr = use()
+	if x.Op == token.LOR {
+		cond = &ast.UnaryExpr{OpPos: p, Op: token.NOT, X: use()}
+	}
+	*pre = append(*pre, &ast.IfStmt{If: p, Cond: cond, Body: &ast.BlockStmt{Lbrace: p, List: inner, Rbrace: x.End()}})
+	return use()
 }
 
 // minMaxInto appends the statements computing call to pre and returns the
