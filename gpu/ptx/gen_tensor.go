@@ -46,6 +46,32 @@ type op struct {
 
 var out strings.Builder
 
+// kernels lists each emitted kernel's name and parameter types, for the nvvm.annotations that
+// make llc emit them as .entry (launchable) rather than .func.
+var kernels [][2]string
+
+// define emits a kernel's define line and records it as a kernel.
+func define(name string, params []string) {
+	var types []string
+	for _, p := range params {
+		types = append(types, p[:strings.LastIndex(p, " ")])
+	}
+	kernels = append(kernels, [2]string{name, strings.Join(types, ", ")})
+	emit(`define void @%s(%s) {`, name, strings.Join(params, ", "))
+}
+
+// annotations marks every defined function as a kernel.
+func annotations() {
+	var refs []string
+	for i := range kernels {
+		refs = append(refs, fmt.Sprintf("!%d", i))
+	}
+	emit(`!nvvm.annotations = !{%s}`, strings.Join(refs, ", "))
+	for i, k := range kernels {
+		emit(`!%d = !{void (%s)* @%s, !"kernel", i32 1}`, i, k[1], k[0])
+	}
+}
+
 func emit(format string, args ...any) { fmt.Fprintf(&out, format+"\n", args...) }
 
 func main() {
@@ -68,6 +94,7 @@ func main() {
 			}
 		}
 	}
+	annotations()
 	if err := os.WriteFile(*path, []byte(out.String()), 0o644); err != nil {
 		log.Fatal(err)
 	}
@@ -259,7 +286,7 @@ func mapKernel(name string, o, a, b ty, ops []op) {
 			params = append(params, fmt.Sprintf("i64 %%%s%d", p, d))
 		}
 	}
-	emit(`define void @%s(%s) {`, name, strings.Join(params, ", "))
+	define(name, params)
 	emit(`entry:`)
 	emit(`  %%al = %s`, convAlpha(a, "alpha"))
 	emit(`  %%be = %s`, convAlpha(a, "beta"))
@@ -327,7 +354,7 @@ func reduceKernel(name string, t ty) {
 		acc = f64
 	}
 	A := acc.ll
-	emit(`define void @%s(%s %%out, %s %%a, i64 %%aoff, i64 %%outer, i64 %%m, i32 %%op) {`, name, ptr(t), ptr(t))
+	define(name, []string{ptr(t) + " %out", ptr(t) + " %a", "i64 %aoff", "i64 %outer", "i64 %m", "i32 %op"})
 	emit(`entry:`)
 	gridStride("outer")
 	emit(``)
@@ -430,7 +457,7 @@ func reduceKernel(name string, t ty) {
 // (outer, m) input: the first extreme, or the first NaN, like the CPU kernel; m ≥ 1.
 func argReduceKernel(name string, t ty) {
 	T := t.ll
-	emit(`define void @%s(i64 addrspace(1)* %%out, %s %%a, i64 %%aoff, i64 %%outer, i64 %%m, i32 %%op) {`, name, ptr(t))
+	define(name, []string{"i64 addrspace(1)* %out", ptr(t) + " %a", "i64 %aoff", "i64 %outer", "i64 %m", "i32 %op"})
 	emit(`entry:`)
 	emit(`  %%wantmax = icmp eq i32 %%op, 0`)
 	gridStride("outer")
