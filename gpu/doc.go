@@ -15,7 +15,15 @@
 // a sum reduction over float32, a one-thread-per-element GEMM, generated from ptx/kernels.ll) are
 // reached with AddF32, MulF32, SumF32, and Sgemm/Dgemm, which prefer cuBLAS (libcublas.so.13, .12
 // or .11, opened the same way; GOTENSOR_LIBCUBLAS names another file, GOTENSOR_CUBLAS=off skips
-// it) and fall back to the PTX GEMM; GemmBackend says which. Driver failures are returned as errors carrying the driver's own error name and text;
+// it) and fall back to the PTX GEMM; GemmBackend says which.
+//
+// # Strided kernels for tensors
+//
+// Package tensor's CUDA ops run on a second embedded module (ptx/tensor.ptx, generated as LLVM
+// IR by ptx/gen_tensor.go): Unary, Binary, Compare and Cast walk up to MaxDims dimensions of
+// Operands given by offset and strides (a stride of 0 broadcasts), for F32, F64, I64, I32 and
+// Bool; Reduce reduces the rows of a contiguous input (sum, max, min, argmax, argmin). Dims
+// contiguous in every operand are merged before launch. Driver failures are returned as errors carrying the driver's own error name and text;
 // out-of-memory is an error wrapping ErrOutOfMemory, never a crash.
 //
 // # Threads
