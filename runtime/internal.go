@@ -152,14 +152,23 @@ func count(n int, noun string) string {
 	return strconv.Itoa(n) + " " + noun + "s"
 }
 
-// isMethodExpr reports whether sel is a method expression: (*T).M, T.M for
-// a type T a cell declared, or pkg.T.M for a compiled type. yaegi compiles
-// them into calls that panic with reflection errors.
+// isMethodExpr reports whether sel is a method expression: T.M or (*T).M
+// for a type T a cell declared or a compiled package's pkg.T. yaegi
+// compiles them into calls that panic with reflection errors.
 func (s *Session) isMethodExpr(sel *ast.SelectorExpr) bool {
-	switch x := sel.X.(type) {
+	return s.isTypeName(sel.X)
+}
+
+// isTypeName reports whether e names a type: one a cell declared, a
+// compiled package's, or a pointer to either in parentheses ((*T), not
+// (*p), a dereferenced value).
+func (s *Session) isTypeName(e ast.Expr) bool {
+	switch x := e.(type) {
 	case *ast.ParenExpr:
-		_, star := x.X.(*ast.StarExpr)
-		return star
+		if star, ok := x.X.(*ast.StarExpr); ok {
+			return s.isTypeName(star.X)
+		}
+		return s.isTypeName(x.X)
 	case *ast.Ident:
 		s.comp.mu.RLock()
 		doc := s.comp.cellDocs[x.Name]
