@@ -101,7 +101,8 @@
 //     cell or of a statement (x := 1; var y = x) is run as a statement
 //     after the cell's declarations (yaegi failed it as "variable
 //     definition loop"): var y T = x becomes var y T plus y = x, an
-//     untyped var y = x becomes y := x;
+//     untyped var y = x becomes y := x; so do the comma-ok forms
+//     var v, ok = m[k] (x.(T), <-ch);
 //   - it drops imports the session already has, and forgets the old symbol
 //     of a redefined function, type, variable or constant (yaegi would keep
 //     the old type);
@@ -122,7 +123,8 @@
 //     compiled type, such as autograd.Grad(...)[0] or strings.Fields(s)[0],
 //     or a string) is compiled as `var v T = x[i]`, T worked out from the
 //     compiled symbol tables, the session's globals and the cell's earlier
-//     definitions (also `a, b := x[0], y` and `v, ok := m[k]`);
+//     definitions (also `a, b := x[0], y`, `v, ok := m[k]` and
+//     `v, ok := x.(T)`, which yaegi's compiler panicked on);
 //   - min and max (not builtins in yaegi) are computed with comparisons
 //     into temporaries before their statement, so they work on any ordered
 //     type, compiled named ones (time.Duration) included, with NaN winning

@@ -44,8 +44,13 @@ func asIndexDefine(st ast.Stmt) (*ast.AssignStmt, bool) {
 		}
 	}
 	for _, r := range as.Rhs {
-		if _, ok := ast.Unparen(r).(*ast.IndexExpr); ok {
+		switch ast.Unparen(r).(type) {
+		case *ast.IndexExpr:
 			return as, true
+		case *ast.TypeAssertExpr:
+			if len(as.Lhs) == 2 && len(as.Rhs) == 1 { // v, ok := x.(T)
+				return as, true
+			}
 		}
 	}
 	return nil, false
@@ -107,10 +112,15 @@ func (s *Session) typedIndexDefine(d *indexDefine) (ast.Node, error) {
 		for i, r := range d.as.Rhs {
 			types[i] = ty.typeOf(r)
 		}
-	case len(d.as.Rhs) == 1 && len(ids) == 2: // v, ok := m[k]
-		if idx, ok := ast.Unparen(d.as.Rhs[0]).(*ast.IndexExpr); ok {
-			if mt := ty.typeOf(idx.X); mt != nil && mt.Kind() == reflect.Map {
+	case len(d.as.Rhs) == 1 && len(ids) == 2: // v, ok := m[k] or x.(T)
+		switch x := ast.Unparen(d.as.Rhs[0]).(type) {
+		case *ast.IndexExpr:
+			if mt := ty.typeOf(x.X); mt != nil && mt.Kind() == reflect.Map {
 				types[0], types[1] = mt.Elem(), reflect.TypeOf(true)
+			}
+		case *ast.TypeAssertExpr:
+			if t := ty.typeExpr(x.Type); t != nil {
+				types[0], types[1] = t, reflect.TypeOf(true)
 			}
 		}
 	}
@@ -146,7 +156,7 @@ func (s *Session) typedIndexDefine(d *indexDefine) (ast.Node, error) {
 		}
 		decls = append(decls, &ast.DeclStmt{Decl: &ast.GenDecl{TokPos: pos, Tok: token.VAR, Specs: []ast.Spec{spec}}})
 	}
-	if len(d.as.Rhs) != len(ids) { // v, ok := m[k]
+	if len(d.as.Rhs) != len(ids) { // v, ok := m[k] or x.(T)
 		lhs := make([]ast.Expr, len(ids))
 		for i, id := range ids {
 			lhs[i] = &ast.Ident{Name: id.Name, NamePos: id.Pos()}
@@ -266,6 +276,10 @@ func (ty *staticTyper) walk(e ast.Expr) (t reflect.Type, isType bool) {
 			return reflect.TypeOf(0.0), false
 		}
 	case *ast.CompositeLit:
+		if e.Type != nil {
+			return ty.typeExpr(e.Type), false
+		}
+	case *ast.TypeAssertExpr:
 		if e.Type != nil {
 			return ty.typeExpr(e.Type), false
 		}

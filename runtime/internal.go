@@ -125,10 +125,8 @@ func (s *Session) precheck(n ast.Node) error {
 		case *ast.ValueSpec:
 			if l, r := len(x.Names), len(x.Values); r > 0 && l != r && r != 1 {
 				at(x.Pos(), "assignment mismatch: %s but %s", count(l, "variable"), count(r, "value"))
-			} else if r == 1 && l > 1 {
-				if _, call := ast.Unparen(x.Values[0]).(*ast.CallExpr); !call {
-					at(x.Names[0].Pos(), "assignment mismatch: %s but 1 value", count(l, "variable"))
-				}
+			} else if r == 1 && l > 1 && !multiValue(x.Values[0], l) {
+				at(x.Names[0].Pos(), "assignment mismatch: %s but 1 value", count(l, "variable"))
 			}
 		case *ast.Ident:
 			if pkgAsValue(x) {
@@ -142,6 +140,20 @@ func (s *Session) precheck(n ast.Node) error {
 		return true
 	})
 	return err
+}
+
+// multiValue reports whether e may give n values: a call, or with n == 2
+// a comma-ok form (m[k], x.(T), <-ch).
+func multiValue(e ast.Expr, n int) bool {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.CallExpr:
+		return true
+	case *ast.IndexExpr, *ast.TypeAssertExpr:
+		return n == 2
+	case *ast.UnaryExpr:
+		return n == 2 && e.Op == token.ARROW
+	}
+	return false
 }
 
 // count spells "3 variables", "1 value".

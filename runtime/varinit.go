@@ -13,7 +13,9 @@ import (
 // `var y T = x` keeps `var y T` and adds `y = x`, an untyped `var y = x`
 // becomes `y := x`. Declarations whose values use none of those (the usual
 // case, and the only one where a function of the same cell may use an
-// untyped variable) stay as they are.
+// untyped variable) stay as they are, but for the comma-ok forms
+// (var v, ok = m[k], x.(T), <-ch), which yaegi's compiler panics on in a
+// declaration.
 func (p *prep) liftVarInits(f *ast.File) []ast.Stmt {
 	var lifted []ast.Stmt
 	decls := f.Decls[:0]
@@ -26,7 +28,9 @@ func (p *prep) liftVarInits(f *ast.File) []ast.Stmt {
 		specs := g.Specs[:0]
 		for _, sp := range g.Specs {
 			vs := sp.(*ast.ValueSpec)
-			if len(vs.Values) == 0 || !p.usesOuterVar(vs.Values) {
+			p.noteVarSpec(vs)
+			commaOK := len(vs.Names) == 2 && len(vs.Values) == 1 && vs.Type == nil && multiValue(vs.Values[0], 2) && !isCall(vs.Values[0])
+			if len(vs.Values) == 0 || !commaOK && !p.usesOuterVar(vs.Values) {
 				specs = append(specs, vs)
 				continue
 			}
@@ -85,4 +89,25 @@ func (p *prep) isOuterVar(name string) bool {
 	}
 	_, ok := p.s.comp.globals[name]
 	return ok
+}
+
+func isCall(e ast.Expr) bool {
+	_, ok := ast.Unparen(e).(*ast.CallExpr)
+	return ok
+}
+
+// noteVarSpec records a declared variable's value (or, for a typed one, a
+// stand-in T{} of its type) among the cell's definitions, for the typed
+// retry of index definitions (see indexdefine.go).
+func (p *prep) noteVarSpec(vs *ast.ValueSpec) {
+	for i, n := range vs.Names {
+		switch {
+		case vs.Type != nil:
+			p.defs[n.Name] = &ast.CompositeLit{Type: vs.Type, Lbrace: n.Pos(), Rbrace: n.Pos()}
+		case len(vs.Values) == len(vs.Names):
+			p.defs[n.Name] = vs.Values[i]
+		default:
+			delete(p.defs, n.Name)
+		}
+	}
 }
