@@ -124,7 +124,8 @@
 //     or a string) is compiled as `var v T = x[i]`, T worked out from the
 //     compiled symbol tables, the session's globals and the cell's earlier
 //     definitions (also `a, b := x[0], y`, `v, ok := m[k]` and
-//     `v, ok := x.(T)`, which yaegi's compiler panicked on);
+//     `v, ok := x.(T)`, `v, ok := <-ch`, which yaegi's compiler panicked
+//     on);
 //   - min and max (not builtins in yaegi) are computed with comparisons
 //     into temporaries before their statement, so they work on any ordered
 //     type, compiled named ones (time.Duration) included, with NaN winning

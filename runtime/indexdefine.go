@@ -47,8 +47,8 @@ func asIndexDefine(st ast.Stmt) (*ast.AssignStmt, bool) {
 		switch ast.Unparen(r).(type) {
 		case *ast.IndexExpr:
 			return as, true
-		case *ast.TypeAssertExpr:
-			if len(as.Lhs) == 2 && len(as.Rhs) == 1 { // v, ok := x.(T)
+		case *ast.TypeAssertExpr, *ast.UnaryExpr:
+			if len(as.Lhs) == 2 && len(as.Rhs) == 1 && multiValue(r, 2) { // v, ok := x.(T) or <-ch
 				return as, true
 			}
 		}
@@ -121,6 +121,10 @@ func (s *Session) typedIndexDefine(d *indexDefine) (ast.Node, error) {
 		case *ast.TypeAssertExpr:
 			if t := ty.typeExpr(x.Type); t != nil {
 				types[0], types[1] = t, reflect.TypeOf(true)
+			}
+		case *ast.UnaryExpr: // <-ch
+			if ct := ty.typeOf(x.X); ct != nil && ct.Kind() == reflect.Chan {
+				types[0], types[1] = ct.Elem(), reflect.TypeOf(true)
 			}
 		}
 	}
@@ -320,6 +324,15 @@ func (ty *staticTyper) walk(e ast.Expr) (t reflect.Type, isType bool) {
 			}
 		}
 	case *ast.CallExpr:
+		if id, ok := e.Fun.(*ast.Ident); ok && len(e.Args) > 0 && (id.Name == "make" || id.Name == "new") {
+			if _, local := ty.defs[id.Name]; !local {
+				t := ty.typeExpr(e.Args[0])
+				if t != nil && id.Name == "new" {
+					t = reflect.PointerTo(t)
+				}
+				return t, false
+			}
+		}
 		ft, isType := ty.walk(e.Fun)
 		switch {
 		case ft == nil:
@@ -395,6 +408,17 @@ func (ty *staticTyper) typeExpr(e ast.Expr) reflect.Type {
 			if n, err := strconv.Atoi(lit.Value); err == nil {
 				return reflect.ArrayOf(n, elem)
 			}
+		}
+	case *ast.ChanType:
+		if elem := ty.typeExpr(e.Value); elem != nil {
+			dir := reflect.BothDir
+			switch e.Dir {
+			case ast.SEND:
+				dir = reflect.SendDir
+			case ast.RECV:
+				dir = reflect.RecvDir
+			}
+			return reflect.ChanOf(dir, elem)
 		}
 	case *ast.MapType:
 		k, v := ty.typeExpr(e.Key), ty.typeExpr(e.Value)
