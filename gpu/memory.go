@@ -19,8 +19,25 @@ type Buffer struct {
 	blk     *block
 	cleanup runtime.Cleanup
 
+	// A view made by Slice: parent holds the memory, off is the view's start in it.
+	parent *Buffer
+	off    int64
+
 	mu       sync.Mutex
 	released bool
+}
+
+// Slice returns a view of the n bytes of b from byte off: a Buffer that kernels, GEMM and
+// copies see as starting there. It shares b's memory and keeps b reachable; releasing the view
+// only ends the view, and using it after b's Release is an error.
+func (b *Buffer) Slice(off, n int64) (*Buffer, error) {
+	if off < 0 || n < 0 || off+n > b.bytes {
+		return nil, fmt.Errorf("gpu: slice [%d, %d) of a buffer of %d bytes", off, off+n, b.bytes)
+	}
+	if _, err := b.devicePtr(0); err != nil {
+		return nil, err
+	}
+	return &Buffer{ordinal: b.ordinal, bytes: n, alloc: b.alloc, parent: b, off: off}, nil
 }
 
 // Alloc returns a buffer of the given size on device ordinal, reusing cached memory when it can.
@@ -52,6 +69,9 @@ func (b *Buffer) Release() {
 		return
 	}
 	b.released = true
+	if b.parent != nil {
+		return // a view: the parent owns the memory
+	}
 	b.cleanup.Stop()
 	b.alloc.put(b.blk)
 }
@@ -60,12 +80,20 @@ func (b *Buffer) Release() {
 // least need bytes.
 func (b *Buffer) devicePtr(need int64) (uintptr, error) {
 	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.released {
+	released := b.released
+	b.mu.Unlock()
+	if released {
 		return 0, errors.New("gpu: use of a released buffer")
 	}
 	if need > b.bytes {
 		return 0, fmt.Errorf("gpu: %d bytes do not fit in a buffer of %d", need, b.bytes)
+	}
+	if b.parent != nil {
+		p, err := b.parent.devicePtr(b.off + need)
+		if err != nil {
+			return 0, err
+		}
+		return p + uintptr(b.off), nil
 	}
 	return b.blk.ptr, nil
 }

@@ -362,3 +362,48 @@ func TestTensorKernelsOnGPU(t *testing.T) {
 		}
 	}
 }
+
+func TestBufferSlice(t *testing.T) {
+	a := newAllocator(&fakeMemory{capacity: 1 << 20})
+	b, err := a.buffer(0, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := b.devicePtr(0)
+	v, err := b.Slice(16, 48)
+	if err != nil {
+		t.Fatalf("Slice(16, 48) of 64 bytes = %v", err)
+	}
+	if p, err := v.devicePtr(48); err != nil || p != base+16 {
+		t.Errorf("view devicePtr(48) = %#x, %v; want %#x", p, err, base+16)
+	}
+	if _, err := v.devicePtr(49); err == nil {
+		t.Error("view devicePtr(49) of a 48-byte view succeeded")
+	}
+	w, err := v.Slice(8, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := w.devicePtr(8); p != base+24 {
+		t.Errorf("view of a view starts at %#x, want %#x", p, base+24)
+	}
+	for _, c := range [][2]int64{{-1, 4}, {0, 65}, {60, 8}, {4, -1}} {
+		if _, err := b.Slice(c[0], c[1]); err == nil {
+			t.Errorf("Slice(%d, %d) of 64 bytes succeeded, want an error", c[0], c[1])
+		}
+	}
+	inUse, _ := a.stats()
+	w.Release()
+	v.Release()
+	if now, _ := a.stats(); now != inUse {
+		t.Errorf("releasing views changed the bytes in use from %d to %d", inUse, now)
+	}
+	if _, err := v.devicePtr(0); err == nil {
+		t.Error("a released view is still usable")
+	}
+	u, _ := b.Slice(0, 8)
+	b.Release()
+	if _, err := u.devicePtr(0); err == nil || !strings.Contains(err.Error(), "released") {
+		t.Errorf("a view of a released buffer: devicePtr = %v, want a released-buffer error", err)
+	}
+}

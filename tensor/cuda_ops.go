@@ -184,34 +184,44 @@ func cudaReduce(op redOp, name string, src *Tensor, outer, m int, outDT DType, s
 	return out
 }
 
-// cudaGemm is gemmInto for CUDA tensors: out (at offset 0) = a·b through gpu.Sgemm/Dgemm
-// (cuBLAS, or the PTX GEMM). Operands with an offset or a layout GEMM cannot read are copied
-// first, since the GEMM reads whole buffers from their start.
+// cudaGemm is gemmInto for CUDA tensors: out's elements from offset oc = a·b, through
+// gpu.Sgemm/Dgemm (cuBLAS, or the PTX GEMM) on buffer views starting at each operand's offset.
+// An operand in a layout GEMM cannot read is copied first.
 func cudaGemm(out *Tensor, oc int, a *Tensor, oa int, sa []int, b *Tensor, ob int, sb []int, n, m, k int) {
 	d := out.st.dev
-	if oc != 0 {
-		cudaNotImplemented("bmm", d, "batched matrix products")
-	}
 	ta, lda, okA := matLayout(sa, n, k)
-	if !okA || oa != 0 {
-		a, ta, lda = a.view([]int{n, k}, sa, oa).copyLayout(), false, max(k, 1)
+	if !okA {
+		a, oa, ta, lda = a.view([]int{n, k}, sa, oa).copyLayout(), 0, false, max(k, 1)
 	}
 	tb, ldb, okB := matLayout(sb, k, m)
-	if !okB || ob != 0 {
-		b, tb, ldb = b.view([]int{k, m}, sb, ob).copyLayout(), false, max(m, 1)
+	if !okB {
+		b, ob, tb, ldb = b.view([]int{k, m}, sb, ob).copyLayout(), 0, false, max(m, 1)
 	}
 	if k == 0 {
-		cudaFill(out, 0)
+		cudaFill(out.view([]int{n, m}, []int{m, 1}, oc), 0)
 		return
 	}
+	bufA, bufB, bufC := elementsFrom(a, oa), elementsFrom(b, ob), elementsFrom(out, oc)
 	var err error
 	switch out.dtype() {
 	case Float32:
-		err = gpu.Sgemm(ta, tb, n, m, k, 1, bufferOf(a), lda, bufferOf(b), ldb, 0, bufferOf(out), m)
+		err = gpu.Sgemm(ta, tb, n, m, k, 1, bufA, lda, bufB, ldb, 0, bufC, m)
 	case Float64:
-		err = gpu.Dgemm(ta, tb, n, m, k, 1, bufferOf(a), lda, bufferOf(b), ldb, 0, bufferOf(out), m)
+		err = gpu.Dgemm(ta, tb, n, m, k, 1, bufA, lda, bufB, ldb, 0, bufC, m)
 	default:
 		cudaNotImplemented("matmul", d, "dtype "+out.dtype().String())
 	}
 	cudaCheck("matmul", d, err)
+}
+
+// elementsFrom returns t's buffer viewed from element off on.
+func elementsFrom(t *Tensor, off int) *gpu.Buffer {
+	buf := bufferOf(t)
+	if off == 0 {
+		return buf
+	}
+	size := int64(t.dtype().Size())
+	v, err := buf.Slice(int64(off)*size, buf.Bytes()-int64(off)*size)
+	cudaCheck("matmul", t.st.dev, err)
+	return v
 }

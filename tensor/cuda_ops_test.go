@@ -93,6 +93,11 @@ var deviceCases = []deviceCase{
 		x, b, w, _ := inputs(d)
 		return one(x.Matmul(w.T()), w.Matmul(x.T()), x.Matmul(b), b.Matmul(b), x.T().Contiguous().T().Matmul(w.Narrow(0, 1, 3)))
 	}},
+	{"batched matmul", 1e-5, func(d string) []*tensor.Tensor {
+		tensor.Seed(5)
+		p, q, r := tensor.Randn(2, 3, 4).To(d), tensor.Randn(2, 4, 5).To(d), tensor.Randn(4, 5).To(d)
+		return one(p.Matmul(q), p.Matmul(r), p.Bmm(q.Transpose(1, 2).Contiguous().Transpose(1, 2)))
+	}},
 	{"in place", 1e-6, func(d string) []*tensor.Tensor {
 		x, b, _, _ := inputs(d)
 		y := x.Clone()
