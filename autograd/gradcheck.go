@@ -3,6 +3,7 @@ package autograd
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"gotensor/tensor"
@@ -176,7 +177,7 @@ func jacobianByBackward(y *tensor.Tensor, xs []*tensor.Tensor, checked []int) ([
 			switch {
 			case g == nil:
 				jac[k][r] = make([]float64, xs[i].Numel())
-			case !equalShape(g.Shape(), xs[i].Shape()):
+			case !slices.Equal(g.Shape(), xs[i].Shape()):
 				return nil, fmt.Errorf("gradcheck: backward gave input %d a gradient of shape %v; want the input's shape %v", i, g.Shape(), xs[i].Shape())
 			default:
 				jac[k][r] = g.Detach().Float64s()
@@ -195,7 +196,7 @@ func checkInput(f func([]*tensor.Tensor) *tensor.Tensor, xs []*tensor.Tensor, i 
 		var out []float64
 		err := tensor.Maybe(func() {
 			y := f(xs)
-			if !equalShape(y.Shape(), yShape) {
+			if !slices.Equal(y.Shape(), yShape) {
 				panic(&tensor.Error{Kind: tensor.ErrShape, Op: "gradcheck", Msg: fmt.Sprintf("f's output changed shape from %v to %v", yShape, y.Shape())})
 			}
 			out = y.Detach().Float64s()
@@ -237,16 +238,4 @@ func unravel(flat int, shape []int) []int {
 		flat /= shape[d]
 	}
 	return idx
-}
-
-func equalShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

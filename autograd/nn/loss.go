@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"slices"
 
 	"gotensor/tensor"
 )
@@ -10,7 +11,7 @@ import (
 // reduction "mean"). The shapes must match: where PyTorch only warns and broadcasts, which
 // silently computes a different loss, this panics with a shape error.
 func MSELoss(pred, target *tensor.Tensor) *tensor.Tensor {
-	if !sameShape(pred.Shape(), target.Shape()) {
+	if !slices.Equal(pred.Shape(), target.Shape()) {
 		fail(tensor.ErrShape, "mse_loss", "mse_loss: target size (%v) must be the same as input size (%v)", target.Shape(), pred.Shape())
 	}
 	return pred.Sub(target).Pow(2).Mean()
@@ -29,7 +30,7 @@ func CrossEntropyLoss(logits, target *tensor.Tensor) *tensor.Tensor {
 	}
 	lsm := logits.LogSoftmax(1)
 	if target.DType().IsFloat() {
-		if !sameShape(target.Shape(), logits.Shape()) {
+		if !slices.Equal(target.Shape(), logits.Shape()) {
 			fail(tensor.ErrShape, "cross_entropy", "cross_entropy: class-probability target of shape %v must match logits %v", target.Shape(), logits.Shape())
 		}
 		return lsm.Mul(target).SumDim(1, false).Mean().Neg()
@@ -54,16 +55,4 @@ func CrossEntropyLoss(logits, target *tensor.Tensor) *tensor.Tensor {
 
 func fail(k tensor.Kind, op, format string, args ...any) {
 	panic(&tensor.Error{Kind: k, Op: op, Msg: fmt.Sprintf(format, args...)})
-}
-
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
