@@ -5,6 +5,8 @@ import (
 	"math"
 	"testing"
 
+	"gotensor/autograd"
+	"gotensor/autograd/nn"
 	"gotensor/autograd/optim"
 	"gotensor/gpu"
 	"gotensor/tensor"
@@ -220,5 +222,49 @@ func TestCUDACasesRunOnCPU(t *testing.T) {
 				t.Errorf("on cpu: %v", err)
 			}
 		})
+	}
+}
+
+// notebookLoop is notebooks/04-gpu.ipynb's training loop, shortened: an MLP from package nn
+// trained with nn.CrossEntropyLoss and Adam on device; it returns the losses and the accuracy.
+func notebookLoop(device string) (losses []float64, acc float64) {
+	tensor.Seed(1)
+	points := tensor.Randn(64, 2).To(device)
+	classes := points.Select(1, 0).Gt(0).ToDType(tensor.Int64)
+	tensor.Seed(0)
+	model := nn.NewSequential([]nn.Module{nn.NewLinear(2, 16), nn.ReLU{}, nn.NewLinear(16, 2)}).To(device)
+	opt := optim.NewAdam(model.Parameters(), optim.AdamOptions{LR: 0.01})
+	for range 20 {
+		opt.ZeroGrad()
+		loss := nn.CrossEntropyLoss(model.Forward(points), classes)
+		loss.Backward()
+		opt.Step()
+		losses = append(losses, loss.Item())
+	}
+	autograd.NoGrad(func() {
+		acc = model.Forward(points).ArgMaxDim(1, false).Eq(classes).Float().Mean().Item()
+	})
+	return losses, acc
+}
+
+// TestNotebookLoopOnCPU checks the loop itself where no GPU is: the loss falls.
+func TestNotebookLoopOnCPU(t *testing.T) {
+	losses, acc := notebookLoop("cpu")
+	if !(losses[len(losses)-1] < losses[0]) || acc < 0.5 {
+		t.Errorf("notebookLoop(cpu) losses %v, accuracy %v; want a falling loss", losses, acc)
+	}
+}
+
+// TestCUDANotebookTrainingLoop runs notebookLoop on CUDA and compares it with the CPU run.
+func TestCUDANotebookTrainingLoop(t *testing.T) {
+	needCUDA(t)
+	want, wantAcc := notebookLoop("cpu")
+	var got []float64
+	var gotAcc float64
+	if err := tensor.Maybe(func() { got, gotAcc = notebookLoop("cuda") }); err != nil {
+		t.Fatalf("training on cuda: %v", err)
+	}
+	if !closeValues(got, want, 1e-4) || math.Abs(gotAcc-wantAcc) > 1.0/64+1e-9 {
+		t.Errorf("losses on cuda = %v, accuracy %v; want %v, %v (cpu)", got, gotAcc, want, wantAcc)
 	}
 }
