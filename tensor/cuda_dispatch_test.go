@@ -34,6 +34,8 @@ func TestCUDADispatch(t *testing.T) {
 		{"Mul", func() { x.Mul(x) }},
 		{"Div", func() { x.Div(3) }},
 		{"Pow 2", func() { x.Pow(2) }},
+		{"Pow -3", func() { x.Pow(-3) }},
+		{"Pow 0.5", func() { x.Pow(0.5) }},
 		{"Maximum", func() { x.Maximum(0) }},
 		{"Neg", func() { x.Neg() }},
 		{"ReLU", func() { x.ReLU() }},
@@ -89,7 +91,8 @@ func TestCUDANotImplemented(t *testing.T) {
 		want string
 	}{
 		{"Sin", func() { x.Sin() }, "sin is not implemented for CUDA tensors yet (dtype torch.float32 on cuda:0)"},
-		{"Pow 3", func() { x.Pow(3) }, "pow is not implemented for CUDA tensors yet (only the exponent 2 on cuda:0)"},
+		{"Pow 1.5", func() { x.Pow(1.5) }, "pow is not implemented for CUDA tensors yet (only Go-number exponents that are integers in [-16, 16] or 0.5 on cuda:0)"},
+		{"Pow tensor", func() { x.Pow(x) }, "pow is not implemented for CUDA tensors yet"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

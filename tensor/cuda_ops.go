@@ -1,6 +1,10 @@
 package tensor
 
-import "gotensor/gpu"
+import (
+	"math"
+
+	"gotensor/gpu"
+)
 
 // CUDA compute. The op entry points (binary, compare, unary, reduce, castTo, copyLayout,
 // copyInto, Fill_, gemmInto) hand CUDA operands to the functions here, which launch package
@@ -101,11 +105,12 @@ var gpuBinaryOps = map[binOp]gpu.BinaryOp{opAdd: gpu.Add, opSub: gpu.Sub, opMul:
 func cudaBinary(op binOp, d Device, a, b *Tensor, dt, compute DType, shape []int) *Tensor {
 	name := binNames[op]
 	if op == opPow {
-		// x.Pow(2), the common case (Square, MSE), is x·x; other powers need a pow kernel.
-		if b.wrapped && b.Numel() == 1 && b.Float64s()[0] == 2 {
-			return cudaBinary(opMul, d, a, a, dt, compute, shape)
+		if b.wrapped && b.Numel() == 1 {
+			if out := cudaPowInt(d, a, b.Float64s()[0], dt, compute, shape); out != nil {
+				return out
+			}
 		}
-		cudaNotImplemented(name, d, "only the exponent 2")
+		cudaNotImplemented(name, d, "only Go-number exponents that are integers in [-16, 16] or 0.5")
 	}
 	ac, bc := onDevice(a.castTo(compute), d), onDevice(b.castTo(compute), d)
 	out := cudaEmpty(name, d, compute, shape)
@@ -115,6 +120,44 @@ func cudaBinary(op binOp, d Device, a, b *Tensor, dt, compute DType, shape []int
 		return out.castTo(Bool)
 	}
 	return out
+}
+
+// cudaPowInt computes a**p for an integer p in [-16, 16] by repeated multiplication (p = 0.5:
+// Sqrt), the powers the tutorials and backward rules use (Pow(2)'s gradient needs Pow(1)). It
+// returns nil for other exponents: a general pow kernel does not exist yet.
+func cudaPowInt(d Device, a *Tensor, p float64, dt, compute DType, shape []int) *Tensor {
+	if p == 0.5 && compute.IsFloat() {
+		return cudaUnary(uSqrt, onDevice(a.castTo(compute), d).Contiguous(), compute, 0, 0)
+	}
+	if p != math.Trunc(p) || math.Abs(p) > 16 || (p < 0 && !compute.IsFloat()) {
+		return nil
+	}
+	n := int(math.Abs(p))
+	x := onDevice(a.castTo(compute), d)
+	var result *Tensor // x^n by squaring
+	if n == 0 {
+		result = cudaEmpty("pow", d, compute, shape)
+		cudaFill(result, 1)
+	}
+	for base := x; n > 0; n >>= 1 {
+		if n&1 == 1 {
+			if result == nil {
+				result = base.copyLayout()
+			} else {
+				result = cudaBinary(opMul, d, result, base, compute, compute, shape)
+			}
+		}
+		if n > 1 {
+			base = cudaBinary(opMul, d, base, base, compute, compute, base.shape)
+		}
+	}
+	if p < 0 {
+		result = cudaBinary(opDiv, d, asTensor("pow", 1.0), result, compute, compute, shape)
+	}
+	if dt == Bool {
+		return result.castTo(Bool)
+	}
+	return result
 }
 
 // cudaCompare writes the Bool result of a op b (both already of dtype dt) on device d.

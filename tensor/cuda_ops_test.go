@@ -55,7 +55,17 @@ var deviceCases = []deviceCase{
 		x, b, _, _ := inputs(d)
 		return one(x.Maximum(b), x.Minimum(0))
 	}},
-	{"pow 2", 0, func(d string) []*tensor.Tensor { x, _, _, _ := inputs(d); return one(x.Pow(2)) }},
+	{"pow", 1e-6, func(d string) []*tensor.Tensor {
+		x, _, _, cls := inputs(d)
+		return one(x.Pow(2), x.Pow(1), x.Pow(0), x.Pow(3), x.Pow(-2), x.Abs().Pow(0.5), cls.Pow(3))
+	}},
+	{"mse backward", 1e-5, func(d string) []*tensor.Tensor {
+		x, b, _, _ := inputs(d)
+		w := b.Detach().SetRequiresGrad(true)
+		loss := x.Mul(w).Sub(1).Pow(2).Mean()
+		loss.Backward()
+		return one(loss, w.Grad())
+	}},
 	{"unary exact", 0, func(d string) []*tensor.Tensor {
 		x, _, _, _ := inputs(d)
 		return one(x.Neg(), x.Abs(), x.ReLU(), x.Clamp(-0.5, 0.5), x.Abs().Sqrt())
