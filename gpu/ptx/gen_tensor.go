@@ -290,11 +290,35 @@ func mapKernel(name string, o, a, b ty, ops []op) {
 	emit(`entry:`)
 	emit(`  %%al = %s`, convAlpha(a, "alpha"))
 	emit(`  %%be = %s`, convAlpha(a, "beta"))
+	// twodims: every leading dim but the last two has size 1.
+	prev := "true"
+	for d := 0; d < maxDims-2; d++ {
+		emit(`  %%one%d = icmp eq i64 %%s%d, 1`, d, d)
+		emit(`  %%lead%d = and i1 %s, %%one%d`, d, prev, d)
+		prev = fmt.Sprintf("%%lead%d", d)
+	}
+	emit(`  %%twodims = or i1 %s, false`, prev)
 	gridStride("n")
 	emit(``)
 	emit(`loop:`)
 	emit(`  %%i = phi i64 [ %%first, %%entry ], [ %%next, %%latch ]`)
-	// Split i into indices, innermost dim last, accumulating each operand's offset.
+	// Split i into indices, innermost dim last, accumulating each operand's offset. 64-bit
+	// division is slow on a GPU, so walks of at most two dims (leading sizes 1, the common case
+	// after merging) take a path with one division; the general path divides per dim.
+	emit(`  br i1 %%twodims, label %%fast, label %%slow`)
+	emit(`fast:`)
+	emit(`  %%fx5 = urem i64 %%i, %%s%d`, maxDims-1)
+	emit(`  %%fx4 = udiv i64 %%i, %%s%d`, maxDims-1)
+	fast := map[string]string{}
+	for _, p := range []struct{ s, off string }{{"so", "%ooff"}, {"sa", "%aoff"}, {"sb", "%boff"}} {
+		emit(`  %%f%s5 = mul i64 %%fx5, %%%s%d`, p.s, p.s, maxDims-1)
+		emit(`  %%f%s4 = mul i64 %%fx4, %%%s%d`, p.s, p.s, maxDims-2)
+		emit(`  %%f%sa = add i64 %s, %%f%s5`, p.s, p.off, p.s)
+		emit(`  %%f%sb = add i64 %%f%sa, %%f%s4`, p.s, p.s, p.s)
+		fast[p.s] = fmt.Sprintf("%%f%sb", p.s)
+	}
+	emit(`  br label %%index`)
+	emit(`slow:`)
 	rem, oo, oa, ob := "%i", "%ooff", "%aoff", "%boff"
 	for d := maxDims - 1; d >= 0; d-- {
 		emit(`  %%x%d = urem i64 %s, %%s%d`, d, rem, d)
@@ -309,6 +333,12 @@ func mapKernel(name string, o, a, b ty, ops []op) {
 		}
 		rem = fmt.Sprintf("%%q%d", d)
 	}
+	emit(`  br label %%index`)
+	emit(`index:`)
+	emit(`  %%ioo = phi i64 [ %s, %%fast ], [ %s, %%slow ]`, fast["so"], oo)
+	emit(`  %%ioa = phi i64 [ %s, %%fast ], [ %s, %%slow ]`, fast["sa"], oa)
+	emit(`  %%iob = phi i64 [ %s, %%fast ], [ %s, %%slow ]`, fast["sb"], ob)
+	oo, oa, ob = "%ioo", "%ioa", "%iob"
 	emit(`  %%po = getelementptr %s, %s %%out, i64 %s`, o.ll, ptr(o), oo)
 	emit(`  %%pa = getelementptr %s, %s %%a, i64 %s`, a.ll, ptr(a), oa)
 	emit(`  %%pb = getelementptr %s, %s %%b, i64 %s`, b.ll, ptr(b), ob)

@@ -24,6 +24,15 @@ define void @map_binary_f32(float addrspace(1)* %out, float addrspace(1)* %a, fl
 entry:
   %al = fptrunc double %alpha to float
   %be = fptrunc double %beta to float
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -38,6 +47,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -86,9 +113,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr float, float addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr float, float addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr float, float addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr float, float addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr float, float addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr float, float addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 i32 1, label %op1 i32 2, label %op2 i32 3, label %op3 i32 4, label %op4 i32 5, label %op5 i32 6, label %op6 ]
 op0:
   %va0 = load float, float addrspace(1)* %pa, align 4
@@ -154,6 +186,15 @@ define void @map_compare_f32(i8 addrspace(1)* %out, float addrspace(1)* %a, floa
 entry:
   %al = fptrunc double %alpha to float
   %be = fptrunc double %beta to float
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -168,6 +209,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -216,9 +275,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr i8, i8 addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr float, float addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr float, float addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr i8, i8 addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr float, float addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr float, float addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 i32 1, label %op1 i32 2, label %op2 i32 3, label %op3 i32 4, label %op4 i32 5, label %op5 ]
 op0:
   %va0 = load float, float addrspace(1)* %pa, align 4
@@ -275,6 +339,15 @@ define void @map_unary_f32(float addrspace(1)* %out, float addrspace(1)* %a, flo
 entry:
   %al = fptrunc double %alpha to float
   %be = fptrunc double %beta to float
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -289,6 +362,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -337,9 +428,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr float, float addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr float, float addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr float, float addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr float, float addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr float, float addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr float, float addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 i32 1, label %op1 i32 2, label %op2 i32 3, label %op3 i32 4, label %op4 i32 5, label %op5 i32 6, label %op6 i32 9, label %op9 i32 7, label %op7 i32 8, label %op8 i32 10, label %op10 i32 11, label %op11 ]
 op0:
   %va0 = load float, float addrspace(1)* %pa, align 4
@@ -564,6 +660,15 @@ define void @map_binary_f64(double addrspace(1)* %out, double addrspace(1)* %a, 
 entry:
   %al = fadd double %alpha, -0.0
   %be = fadd double %beta, -0.0
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -578,6 +683,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -626,9 +749,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr double, double addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr double, double addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr double, double addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr double, double addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr double, double addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr double, double addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 i32 1, label %op1 i32 2, label %op2 i32 3, label %op3 i32 4, label %op4 i32 5, label %op5 i32 6, label %op6 ]
 op0:
   %va0 = load double, double addrspace(1)* %pa, align 8
@@ -694,6 +822,15 @@ define void @map_compare_f64(i8 addrspace(1)* %out, double addrspace(1)* %a, dou
 entry:
   %al = fadd double %alpha, -0.0
   %be = fadd double %beta, -0.0
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -708,6 +845,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -756,9 +911,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr i8, i8 addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr double, double addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr double, double addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr i8, i8 addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr double, double addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr double, double addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 i32 1, label %op1 i32 2, label %op2 i32 3, label %op3 i32 4, label %op4 i32 5, label %op5 ]
 op0:
   %va0 = load double, double addrspace(1)* %pa, align 8
@@ -815,6 +975,15 @@ define void @map_unary_f64(double addrspace(1)* %out, double addrspace(1)* %a, d
 entry:
   %al = fadd double %alpha, -0.0
   %be = fadd double %beta, -0.0
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -829,6 +998,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -877,9 +1064,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr double, double addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr double, double addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr double, double addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr double, double addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr double, double addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr double, double addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 i32 1, label %op1 i32 2, label %op2 i32 3, label %op3 i32 4, label %op4 i32 5, label %op5 i32 6, label %op6 i32 9, label %op9 ]
 op0:
   %va0 = load double, double addrspace(1)* %pa, align 8
@@ -1073,6 +1265,15 @@ define void @map_binary_i64(i64 addrspace(1)* %out, i64 addrspace(1)* %a, i64 ad
 entry:
   %al = fptosi double %alpha to i64
   %be = fptosi double %beta to i64
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -1087,6 +1288,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -1135,9 +1354,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr i64, i64 addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr i64, i64 addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr i64, i64 addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr i64, i64 addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr i64, i64 addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr i64, i64 addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 i32 1, label %op1 i32 2, label %op2 i32 4, label %op4 i32 5, label %op5 i32 6, label %op6 ]
 op0:
   %va0 = load i64, i64 addrspace(1)* %pa, align 8
@@ -1191,6 +1415,15 @@ define void @map_compare_i64(i8 addrspace(1)* %out, i64 addrspace(1)* %a, i64 ad
 entry:
   %al = fptosi double %alpha to i64
   %be = fptosi double %beta to i64
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -1205,6 +1438,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -1253,9 +1504,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr i8, i8 addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr i64, i64 addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr i64, i64 addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr i8, i8 addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr i64, i64 addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr i64, i64 addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 i32 1, label %op1 i32 2, label %op2 i32 3, label %op3 i32 4, label %op4 i32 5, label %op5 ]
 op0:
   %va0 = load i64, i64 addrspace(1)* %pa, align 8
@@ -1312,6 +1568,15 @@ define void @map_unary_i64(i64 addrspace(1)* %out, i64 addrspace(1)* %a, i64 add
 entry:
   %al = fptosi double %alpha to i64
   %be = fptosi double %beta to i64
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -1326,6 +1591,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -1374,9 +1657,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr i64, i64 addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr i64, i64 addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr i64, i64 addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr i64, i64 addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr i64, i64 addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr i64, i64 addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 i32 1, label %op1 i32 2, label %op2 i32 3, label %op3 i32 4, label %op4 i32 5, label %op5 i32 6, label %op6 ]
 op0:
   %va0 = load i64, i64 addrspace(1)* %pa, align 8
@@ -1565,6 +1853,15 @@ define void @map_binary_i32(i32 addrspace(1)* %out, i32 addrspace(1)* %a, i32 ad
 entry:
   %al = fptosi double %alpha to i32
   %be = fptosi double %beta to i32
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -1579,6 +1876,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -1627,9 +1942,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr i32, i32 addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr i32, i32 addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr i32, i32 addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr i32, i32 addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr i32, i32 addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr i32, i32 addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 i32 1, label %op1 i32 2, label %op2 i32 4, label %op4 i32 5, label %op5 i32 6, label %op6 ]
 op0:
   %va0 = load i32, i32 addrspace(1)* %pa, align 4
@@ -1683,6 +2003,15 @@ define void @map_compare_i32(i8 addrspace(1)* %out, i32 addrspace(1)* %a, i32 ad
 entry:
   %al = fptosi double %alpha to i32
   %be = fptosi double %beta to i32
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -1697,6 +2026,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -1745,9 +2092,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr i8, i8 addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr i32, i32 addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr i32, i32 addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr i8, i8 addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr i32, i32 addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr i32, i32 addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 i32 1, label %op1 i32 2, label %op2 i32 3, label %op3 i32 4, label %op4 i32 5, label %op5 ]
 op0:
   %va0 = load i32, i32 addrspace(1)* %pa, align 4
@@ -1804,6 +2156,15 @@ define void @map_unary_i32(i32 addrspace(1)* %out, i32 addrspace(1)* %a, i32 add
 entry:
   %al = fptosi double %alpha to i32
   %be = fptosi double %beta to i32
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -1818,6 +2179,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -1866,9 +2245,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr i32, i32 addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr i32, i32 addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr i32, i32 addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr i32, i32 addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr i32, i32 addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr i32, i32 addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 i32 1, label %op1 i32 2, label %op2 i32 3, label %op3 i32 4, label %op4 i32 5, label %op5 i32 6, label %op6 ]
 op0:
   %va0 = load i32, i32 addrspace(1)* %pa, align 4
@@ -2057,6 +2441,15 @@ define void @map_unary_bool(i8 addrspace(1)* %out, i8 addrspace(1)* %a, i8 addrs
 entry:
   %al = fptoui double %alpha to i8
   %be = fptoui double %beta to i8
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -2071,6 +2464,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -2119,9 +2530,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr i8, i8 addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr i8, i8 addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr i8, i8 addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr i8, i8 addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr i8, i8 addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr i8, i8 addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 i32 6, label %op6 ]
 op0:
   %va0 = load i8, i8 addrspace(1)* %pa, align 1
@@ -2146,6 +2562,15 @@ define void @map_cast_f32_f64(double addrspace(1)* %out, float addrspace(1)* %a,
 entry:
   %al = fptrunc double %alpha to float
   %be = fptrunc double %beta to float
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -2160,6 +2585,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -2208,9 +2651,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr double, double addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr float, float addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr float, float addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr double, double addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr float, float addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr float, float addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 ]
 op0:
   %va0 = load float, float addrspace(1)* %pa, align 4
@@ -2230,6 +2678,15 @@ define void @map_cast_f32_i64(i64 addrspace(1)* %out, float addrspace(1)* %a, fl
 entry:
   %al = fptrunc double %alpha to float
   %be = fptrunc double %beta to float
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -2244,6 +2701,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -2292,9 +2767,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr i64, i64 addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr float, float addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr float, float addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr i64, i64 addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr float, float addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr float, float addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 ]
 op0:
   %va0 = load float, float addrspace(1)* %pa, align 4
@@ -2314,6 +2794,15 @@ define void @map_cast_f32_i32(i32 addrspace(1)* %out, float addrspace(1)* %a, fl
 entry:
   %al = fptrunc double %alpha to float
   %be = fptrunc double %beta to float
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -2328,6 +2817,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -2376,9 +2883,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr i32, i32 addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr float, float addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr float, float addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr i32, i32 addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr float, float addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr float, float addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 ]
 op0:
   %va0 = load float, float addrspace(1)* %pa, align 4
@@ -2398,6 +2910,15 @@ define void @map_cast_f32_bool(i8 addrspace(1)* %out, float addrspace(1)* %a, fl
 entry:
   %al = fptrunc double %alpha to float
   %be = fptrunc double %beta to float
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -2412,6 +2933,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -2460,9 +2999,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr i8, i8 addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr float, float addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr float, float addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr i8, i8 addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr float, float addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr float, float addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 ]
 op0:
   %va0 = load float, float addrspace(1)* %pa, align 4
@@ -2483,6 +3027,15 @@ define void @map_cast_f64_f32(float addrspace(1)* %out, double addrspace(1)* %a,
 entry:
   %al = fadd double %alpha, -0.0
   %be = fadd double %beta, -0.0
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -2497,6 +3050,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -2545,9 +3116,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr float, float addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr double, double addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr double, double addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr float, float addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr double, double addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr double, double addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 ]
 op0:
   %va0 = load double, double addrspace(1)* %pa, align 8
@@ -2567,6 +3143,15 @@ define void @map_cast_f64_i64(i64 addrspace(1)* %out, double addrspace(1)* %a, d
 entry:
   %al = fadd double %alpha, -0.0
   %be = fadd double %beta, -0.0
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -2581,6 +3166,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -2629,9 +3232,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr i64, i64 addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr double, double addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr double, double addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr i64, i64 addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr double, double addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr double, double addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 ]
 op0:
   %va0 = load double, double addrspace(1)* %pa, align 8
@@ -2651,6 +3259,15 @@ define void @map_cast_f64_i32(i32 addrspace(1)* %out, double addrspace(1)* %a, d
 entry:
   %al = fadd double %alpha, -0.0
   %be = fadd double %beta, -0.0
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -2665,6 +3282,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -2713,9 +3348,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr i32, i32 addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr double, double addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr double, double addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr i32, i32 addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr double, double addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr double, double addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 ]
 op0:
   %va0 = load double, double addrspace(1)* %pa, align 8
@@ -2735,6 +3375,15 @@ define void @map_cast_f64_bool(i8 addrspace(1)* %out, double addrspace(1)* %a, d
 entry:
   %al = fadd double %alpha, -0.0
   %be = fadd double %beta, -0.0
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -2749,6 +3398,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -2797,9 +3464,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr i8, i8 addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr double, double addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr double, double addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr i8, i8 addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr double, double addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr double, double addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 ]
 op0:
   %va0 = load double, double addrspace(1)* %pa, align 8
@@ -2820,6 +3492,15 @@ define void @map_cast_i64_f32(float addrspace(1)* %out, i64 addrspace(1)* %a, i6
 entry:
   %al = fptosi double %alpha to i64
   %be = fptosi double %beta to i64
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -2834,6 +3515,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -2882,9 +3581,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr float, float addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr i64, i64 addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr i64, i64 addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr float, float addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr i64, i64 addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr i64, i64 addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 ]
 op0:
   %va0 = load i64, i64 addrspace(1)* %pa, align 8
@@ -2904,6 +3608,15 @@ define void @map_cast_i64_f64(double addrspace(1)* %out, i64 addrspace(1)* %a, i
 entry:
   %al = fptosi double %alpha to i64
   %be = fptosi double %beta to i64
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -2918,6 +3631,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -2966,9 +3697,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr double, double addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr i64, i64 addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr i64, i64 addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr double, double addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr i64, i64 addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr i64, i64 addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 ]
 op0:
   %va0 = load i64, i64 addrspace(1)* %pa, align 8
@@ -2988,6 +3724,15 @@ define void @map_cast_i64_i32(i32 addrspace(1)* %out, i64 addrspace(1)* %a, i64 
 entry:
   %al = fptosi double %alpha to i64
   %be = fptosi double %beta to i64
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -3002,6 +3747,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -3050,9 +3813,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr i32, i32 addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr i64, i64 addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr i64, i64 addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr i32, i32 addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr i64, i64 addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr i64, i64 addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 ]
 op0:
   %va0 = load i64, i64 addrspace(1)* %pa, align 8
@@ -3072,6 +3840,15 @@ define void @map_cast_i64_bool(i8 addrspace(1)* %out, i64 addrspace(1)* %a, i64 
 entry:
   %al = fptosi double %alpha to i64
   %be = fptosi double %beta to i64
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -3086,6 +3863,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -3134,9 +3929,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr i8, i8 addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr i64, i64 addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr i64, i64 addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr i8, i8 addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr i64, i64 addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr i64, i64 addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 ]
 op0:
   %va0 = load i64, i64 addrspace(1)* %pa, align 8
@@ -3157,6 +3957,15 @@ define void @map_cast_i32_f32(float addrspace(1)* %out, i32 addrspace(1)* %a, i3
 entry:
   %al = fptosi double %alpha to i32
   %be = fptosi double %beta to i32
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -3171,6 +3980,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -3219,9 +4046,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr float, float addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr i32, i32 addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr i32, i32 addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr float, float addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr i32, i32 addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr i32, i32 addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 ]
 op0:
   %va0 = load i32, i32 addrspace(1)* %pa, align 4
@@ -3241,6 +4073,15 @@ define void @map_cast_i32_f64(double addrspace(1)* %out, i32 addrspace(1)* %a, i
 entry:
   %al = fptosi double %alpha to i32
   %be = fptosi double %beta to i32
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -3255,6 +4096,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -3303,9 +4162,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr double, double addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr i32, i32 addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr i32, i32 addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr double, double addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr i32, i32 addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr i32, i32 addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 ]
 op0:
   %va0 = load i32, i32 addrspace(1)* %pa, align 4
@@ -3325,6 +4189,15 @@ define void @map_cast_i32_i64(i64 addrspace(1)* %out, i32 addrspace(1)* %a, i32 
 entry:
   %al = fptosi double %alpha to i32
   %be = fptosi double %beta to i32
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -3339,6 +4212,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -3387,9 +4278,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr i64, i64 addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr i32, i32 addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr i32, i32 addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr i64, i64 addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr i32, i32 addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr i32, i32 addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 ]
 op0:
   %va0 = load i32, i32 addrspace(1)* %pa, align 4
@@ -3409,6 +4305,15 @@ define void @map_cast_i32_bool(i8 addrspace(1)* %out, i32 addrspace(1)* %a, i32 
 entry:
   %al = fptosi double %alpha to i32
   %be = fptosi double %beta to i32
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -3423,6 +4328,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -3471,9 +4394,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr i8, i8 addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr i32, i32 addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr i32, i32 addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr i8, i8 addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr i32, i32 addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr i32, i32 addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 ]
 op0:
   %va0 = load i32, i32 addrspace(1)* %pa, align 4
@@ -3494,6 +4422,15 @@ define void @map_cast_bool_f32(float addrspace(1)* %out, i8 addrspace(1)* %a, i8
 entry:
   %al = fptoui double %alpha to i8
   %be = fptoui double %beta to i8
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -3508,6 +4445,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -3556,9 +4511,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr float, float addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr i8, i8 addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr i8, i8 addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr float, float addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr i8, i8 addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr i8, i8 addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 ]
 op0:
   %va0 = load i8, i8 addrspace(1)* %pa, align 1
@@ -3578,6 +4538,15 @@ define void @map_cast_bool_f64(double addrspace(1)* %out, i8 addrspace(1)* %a, i
 entry:
   %al = fptoui double %alpha to i8
   %be = fptoui double %beta to i8
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -3592,6 +4561,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -3640,9 +4627,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr double, double addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr i8, i8 addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr i8, i8 addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr double, double addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr i8, i8 addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr i8, i8 addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 ]
 op0:
   %va0 = load i8, i8 addrspace(1)* %pa, align 1
@@ -3662,6 +4654,15 @@ define void @map_cast_bool_i64(i64 addrspace(1)* %out, i8 addrspace(1)* %a, i8 a
 entry:
   %al = fptoui double %alpha to i8
   %be = fptoui double %beta to i8
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -3676,6 +4677,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -3724,9 +4743,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr i64, i64 addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr i8, i8 addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr i8, i8 addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr i64, i64 addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr i8, i8 addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr i8, i8 addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 ]
 op0:
   %va0 = load i8, i8 addrspace(1)* %pa, align 1
@@ -3746,6 +4770,15 @@ define void @map_cast_bool_i32(i32 addrspace(1)* %out, i8 addrspace(1)* %a, i8 a
 entry:
   %al = fptoui double %alpha to i8
   %be = fptoui double %beta to i8
+  %one0 = icmp eq i64 %s0, 1
+  %lead0 = and i1 true, %one0
+  %one1 = icmp eq i64 %s1, 1
+  %lead1 = and i1 %lead0, %one1
+  %one2 = icmp eq i64 %s2, 1
+  %lead2 = and i1 %lead1, %one2
+  %one3 = icmp eq i64 %s3, 1
+  %lead3 = and i1 %lead2, %one3
+  %twodims = or i1 %lead3, false
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -3760,6 +4793,24 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %twodims, label %fast, label %slow
+fast:
+  %fx5 = urem i64 %i, %s5
+  %fx4 = udiv i64 %i, %s5
+  %fso5 = mul i64 %fx5, %so5
+  %fso4 = mul i64 %fx4, %so4
+  %fsoa = add i64 %ooff, %fso5
+  %fsob = add i64 %fsoa, %fso4
+  %fsa5 = mul i64 %fx5, %sa5
+  %fsa4 = mul i64 %fx4, %sa4
+  %fsaa = add i64 %aoff, %fsa5
+  %fsab = add i64 %fsaa, %fsa4
+  %fsb5 = mul i64 %fx5, %sb5
+  %fsb4 = mul i64 %fx4, %sb4
+  %fsba = add i64 %boff, %fsb5
+  %fsbb = add i64 %fsba, %fsb4
+  br label %index
+slow:
   %x5 = urem i64 %i, %s5
   %q5 = udiv i64 %i, %s5
   %mso5 = mul i64 %x5, %so5
@@ -3808,9 +4859,14 @@ loop:
   %osa0 = add i64 %osa1, %msa0
   %msb0 = mul i64 %x0, %sb0
   %osb0 = add i64 %osb1, %msb0
-  %po = getelementptr i32, i32 addrspace(1)* %out, i64 %oso0
-  %pa = getelementptr i8, i8 addrspace(1)* %a, i64 %osa0
-  %pb = getelementptr i8, i8 addrspace(1)* %b, i64 %osb0
+  br label %index
+index:
+  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %po = getelementptr i32, i32 addrspace(1)* %out, i64 %ioo
+  %pa = getelementptr i8, i8 addrspace(1)* %a, i64 %ioa
+  %pb = getelementptr i8, i8 addrspace(1)* %b, i64 %iob
   switch i32 %op, label %latch [ i32 0, label %op0 ]
 op0:
   %va0 = load i8, i8 addrspace(1)* %pa, align 1
