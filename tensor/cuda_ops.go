@@ -11,6 +11,42 @@ import (
 // gpu's strided kernels or its GEMM; nothing here computes on the host. An op without a CUDA
 // kernel fails with an ErrDevice naming the op and the device, never silently on the CPU.
 
+// cudaAPI is the part of package gpu that CUDA storage and ops call. Tests swap in a host
+// emulator (cuda_emu_test.go) to run every CUDA path on machines without a GPU; nothing else
+// replaces it.
+type cudaAPI struct {
+	err     func() error // why CUDA is unusable, or nil
+	alloc   func(ordinal int, bytes int64) (*gpu.Buffer, error)
+	copyIn  func(b *gpu.Buffer, src []byte) error
+	copyOut func(b *gpu.Buffer, dst []byte) error
+	bytes   func(b *gpu.Buffer) int64
+	slice   func(b *gpu.Buffer, off, n int64) (*gpu.Buffer, error)
+	binary  func(op gpu.BinaryOp, dt gpu.DType, alpha float64, shape []int, out, a, b gpu.Operand) error
+	compare func(op gpu.CompareOp, dt gpu.DType, shape []int, out, a, b gpu.Operand) error
+	unary   func(op gpu.UnaryOp, dt gpu.DType, alpha, beta float64, shape []int, out, a gpu.Operand) error
+	cast    func(from, to gpu.DType, shape []int, out, a gpu.Operand) error
+	reduce  func(op gpu.ReduceOp, dt gpu.DType, out, a *gpu.Buffer, aOffset int64, outer, m int) error
+	sgemm   func(transA, transB bool, m, n, k int, alpha float32, a *gpu.Buffer, lda int, b *gpu.Buffer, ldb int, beta float32, c *gpu.Buffer, ldc int) error
+	dgemm   func(transA, transB bool, m, n, k int, alpha float64, a *gpu.Buffer, lda int, b *gpu.Buffer, ldb int, beta float64, c *gpu.Buffer, ldc int) error
+}
+
+// cudaK is package gpu itself.
+var cudaK = cudaAPI{
+	err:     gpu.Err,
+	alloc:   gpu.Alloc,
+	copyIn:  (*gpu.Buffer).CopyIn,
+	copyOut: (*gpu.Buffer).CopyOut,
+	bytes:   (*gpu.Buffer).Bytes,
+	slice:   (*gpu.Buffer).Slice,
+	binary:  gpu.Binary,
+	compare: gpu.Compare,
+	unary:   gpu.Unary,
+	cast:    gpu.Cast,
+	reduce:  gpu.Reduce,
+	sgemm:   gpu.Sgemm,
+	dgemm:   gpu.Dgemm,
+}
+
 // cudaDevice returns the device of the first CUDA operand, and whether there is one.
 func cudaDevice(ts ...*Tensor) (Device, bool) {
 	for _, t := range ts {
@@ -48,7 +84,7 @@ func cudaNotImplemented(op string, d Device, what string) {
 func cudaEmpty(op string, d Device, dt DType, shape []int) *Tensor {
 	shape = append([]int(nil), shape...)
 	n := numelOf(shape)
-	buf, err := gpu.Alloc(d.Index, max(int64(n)*int64(dt.Size()), 1))
+	buf, err := cudaK.alloc(d.Index, max(int64(n)*int64(dt.Size()), 1))
 	cudaCheck(op, d, err)
 	st := &storage{dev: d, dt: dt, data: buf, n: n}
 	return fromStorage(st, shape, contiguousStrides(shape), 0)
@@ -115,7 +151,7 @@ func cudaBinary(op binOp, d Device, a, b *Tensor, dt, compute DType, shape []int
 	ac, bc := onDevice(a.castTo(compute), d), onDevice(b.castTo(compute), d)
 	out := cudaEmpty(name, d, compute, shape)
 	g := gpuDType(name, compute)
-	cudaCheck(name, d, gpu.Binary(gpuBinaryOps[op], g, 1, shape, operandOf(out, shape), operandOf(ac, shape), operandOf(bc, shape)))
+	cudaCheck(name, d, cudaK.binary(gpuBinaryOps[op], g, 1, shape, operandOf(out, shape), operandOf(ac, shape), operandOf(bc, shape)))
 	if dt == Bool {
 		return out.castTo(Bool)
 	}
@@ -165,7 +201,7 @@ func cudaCompare(op cmpOp, d Device, a, b *Tensor, dt DType, shape []int) *Tenso
 	name := cmpNames[op]
 	ac, bc := onDevice(a, d), onDevice(b, d)
 	out := cudaEmpty(name, d, Bool, shape)
-	cudaCheck(name, d, gpu.Compare(gpu.CompareOp(op), gpuDType(name, dt), shape, operandOf(out, shape), operandOf(ac, shape), operandOf(bc, shape)))
+	cudaCheck(name, d, cudaK.compare(gpu.CompareOp(op), gpuDType(name, dt), shape, operandOf(out, shape), operandOf(ac, shape), operandOf(bc, shape)))
 	return out
 }
 
@@ -180,7 +216,7 @@ func cudaUnary(op unOp, src *Tensor, dt DType, lo, hi float64) *Tensor {
 		cudaNotImplemented(name, d, "dtype "+dt.String())
 	}
 	out := cudaEmpty(name, d, dt, src.shape)
-	cudaCheck(name, d, gpu.Unary(g, gpuDType(name, dt), lo, hi, src.shape, operandOf(out, src.shape), operandOf(src, src.shape)))
+	cudaCheck(name, d, cudaK.unary(g, gpuDType(name, dt), lo, hi, src.shape, operandOf(out, src.shape), operandOf(src, src.shape)))
 	return out
 }
 
@@ -188,7 +224,7 @@ func cudaUnary(op unOp, src *Tensor, dt DType, lo, hi float64) *Tensor {
 func cudaCopyLayout(t *Tensor) *Tensor {
 	d := t.st.dev
 	out := cudaEmpty("copy", d, t.dtype(), t.shape)
-	cudaCheck("copy", d, gpu.Unary(gpu.Copy, gpuDType("copy", t.dtype()), 0, 0, t.shape, operandOf(out, t.shape), operandOf(t, t.shape)))
+	cudaCheck("copy", d, cudaK.unary(gpu.Copy, gpuDType("copy", t.dtype()), 0, 0, t.shape, operandOf(out, t.shape), operandOf(t, t.shape)))
 	return out
 }
 
@@ -196,7 +232,7 @@ func cudaCopyLayout(t *Tensor) *Tensor {
 func cudaCast(t *Tensor, dt DType) *Tensor {
 	d := t.st.dev
 	out := cudaEmpty("to", d, dt, t.shape)
-	cudaCheck("to", d, gpu.Cast(gpuDType("to", t.dtype()), gpuDType("to", dt), t.shape, operandOf(out, t.shape), operandOf(t, t.shape)))
+	cudaCheck("to", d, cudaK.cast(gpuDType("to", t.dtype()), gpuDType("to", dt), t.shape, operandOf(out, t.shape), operandOf(t, t.shape)))
 	return out
 }
 
@@ -205,7 +241,7 @@ func cudaCast(t *Tensor, dt DType) *Tensor {
 func cudaCopyInto(dst, src *Tensor) {
 	d := dst.st.dev
 	s := onDevice(src.castTo(dst.dtype()), d)
-	cudaCheck("copy_", d, gpu.Unary(gpu.Copy, gpuDType("copy_", dst.dtype()), 0, 0, dst.shape, operandOf(dst, dst.shape), operandOf(s, dst.shape)))
+	cudaCheck("copy_", d, cudaK.unary(gpu.Copy, gpuDType("copy_", dst.dtype()), 0, 0, dst.shape, operandOf(dst, dst.shape), operandOf(s, dst.shape)))
 }
 
 // cudaFill writes v into every element of the CUDA tensor t. Integers beyond 2⁵³ lose
@@ -213,7 +249,7 @@ func cudaCopyInto(dst, src *Tensor) {
 func cudaFill(t *Tensor, v float64) {
 	d := t.st.dev
 	o := operandOf(t, t.shape)
-	cudaCheck("fill_", d, gpu.Unary(gpu.Fill, gpuDType("fill_", t.dtype()), v, 0, t.shape, o, o))
+	cudaCheck("fill_", d, cudaK.unary(gpu.Fill, gpuDType("fill_", t.dtype()), v, 0, t.shape, o, o))
 }
 
 var gpuReduceOps = map[redOp]gpu.ReduceOp{rSum: gpu.Sum, rMax: gpu.Max, rMin: gpu.Min, rArgMax: gpu.ArgMax, rArgMin: gpu.ArgMin}
@@ -223,7 +259,7 @@ var gpuReduceOps = map[redOp]gpu.ReduceOp{rSum: gpu.Sum, rMax: gpu.Max, rMin: gp
 func cudaReduce(op redOp, name string, src *Tensor, outer, m int, outDT DType, shape []int) *Tensor {
 	d := src.st.dev
 	out := cudaEmpty(name, d, outDT, shape)
-	cudaCheck(name, d, gpu.Reduce(gpuReduceOps[op], gpuDType(name, src.dtype()), bufferOf(out), bufferOf(src), int64(src.offset), outer, m))
+	cudaCheck(name, d, cudaK.reduce(gpuReduceOps[op], gpuDType(name, src.dtype()), bufferOf(out), bufferOf(src), int64(src.offset), outer, m))
 	return out
 }
 
@@ -248,9 +284,9 @@ func cudaGemm(out *Tensor, oc int, a *Tensor, oa int, sa []int, b *Tensor, ob in
 	var err error
 	switch out.dtype() {
 	case Float32:
-		err = gpu.Sgemm(ta, tb, n, m, k, 1, bufA, lda, bufB, ldb, 0, bufC, m)
+		err = cudaK.sgemm(ta, tb, n, m, k, 1, bufA, lda, bufB, ldb, 0, bufC, m)
 	case Float64:
-		err = gpu.Dgemm(ta, tb, n, m, k, 1, bufA, lda, bufB, ldb, 0, bufC, m)
+		err = cudaK.dgemm(ta, tb, n, m, k, 1, bufA, lda, bufB, ldb, 0, bufC, m)
 	default:
 		cudaNotImplemented("matmul", d, "dtype "+out.dtype().String())
 	}
@@ -264,7 +300,7 @@ func elementsFrom(t *Tensor, off int) *gpu.Buffer {
 		return buf
 	}
 	size := int64(t.dtype().Size())
-	v, err := buf.Slice(int64(off)*size, buf.Bytes()-int64(off)*size)
+	v, err := cudaK.slice(buf, int64(off)*size, cudaK.bytes(buf)-int64(off)*size)
 	cudaCheck("matmul", t.st.dev, err)
 	return v
 }
