@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"testing"
 	"unsafe"
 
 	"gotensor/blas"
@@ -27,15 +28,38 @@ type cudaEmulator struct {
 	mem map[*gpu.Buffer]*emuBuf
 	off map[*gpu.Buffer]int64 // views: byte offset into their parent's data
 	par map[*gpu.Buffer]*gpu.Buffer
+
+	uploads int // copyIn calls
 }
 
 // UseCUDAEmulator makes CUDA "available" through the host emulator until restore is called.
 // Tests only.
 func UseCUDAEmulator() (restore func()) {
+	_, restore = useEmulator()
+	return restore
+}
+
+func useEmulator() (*cudaEmulator, func()) {
 	e := &cudaEmulator{mem: map[*gpu.Buffer]*emuBuf{}, off: map[*gpu.Buffer]int64{}, par: map[*gpu.Buffer]*gpu.Buffer{}}
 	old := cudaK
 	cudaK = e.api()
-	return func() { cudaK = old }
+	return e, func() { cudaK = old }
+}
+
+// TestCUDAScalarsUploadOnce checks that a Go number used in CUDA ops is copied to the device
+// once, not in every op.
+func TestCUDAScalarsUploadOnce(t *testing.T) {
+	e, restore := useEmulator()
+	defer restore()
+	x := Ones(3).To("cuda")
+	before := e.uploads
+	y := x.Add(1).Mul(1).Sub(1).Add(2.5).Add(2.5)
+	if got := e.uploads - before; got != 2 {
+		t.Errorf("uploads for the Go numbers 1 and 2.5 in five ops = %d, want 2", got)
+	}
+	if got := y.Float64s(); got[0] != 6 || got[2] != 6 {
+		t.Errorf("((1+1)·1-1)+2.5+2.5 = %v, want 6s", got)
+	}
 }
 
 // bytesOfBuf returns the host bytes a buffer (or view) covers.
@@ -66,7 +90,11 @@ func (e *cudaEmulator) api() cudaAPI {
 			e.mu.Unlock()
 			return b, nil
 		},
-		copyIn:  func(b *gpu.Buffer, src []byte) error { copy(e.bytesOfBuf(b), src); return nil },
+		copyIn: func(b *gpu.Buffer, src []byte) error {
+			e.uploads++
+			copy(e.bytesOfBuf(b), src)
+			return nil
+		},
 		copyOut: func(b *gpu.Buffer, dst []byte) error { copy(dst, e.bytesOfBuf(b)); return nil },
 		bytes:   func(b *gpu.Buffer) int64 { return int64(len(e.bytesOfBuf(b))) },
 		slice: func(b *gpu.Buffer, off, n int64) (*gpu.Buffer, error) {
@@ -212,6 +240,7 @@ func (e *cudaEmulator) api() cudaAPI {
 			blas.Sgemm(tA, tB, m, n, k, alpha, f32s(e.bytesOfBuf(a)), lda, f32s(e.bytesOfBuf(b)), ldb, beta, f32s(e.bytesOfBuf(c)), ldc)
 			return nil
 		},
+		scalars: &scalarCache{},
 		dgemm: func(tA, tB bool, m, n, k int, alpha float64, a *gpu.Buffer, lda int, b *gpu.Buffer, ldb int, beta float64, c *gpu.Buffer, ldc int) error {
 			blas.Dgemm(tA, tB, m, n, k, alpha, f64s(e.bytesOfBuf(a)), lda, f64s(e.bytesOfBuf(b)), ldb, beta, f64s(e.bytesOfBuf(c)), ldc)
 			return nil

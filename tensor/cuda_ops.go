@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"math"
+	"sync"
 
 	"gotensor/gpu"
 )
@@ -28,6 +29,8 @@ type cudaAPI struct {
 	reduce  func(op gpu.ReduceOp, dt gpu.DType, out, a *gpu.Buffer, aOffset int64, outer, m int) error
 	sgemm   func(transA, transB bool, m, n, k int, alpha float32, a *gpu.Buffer, lda int, b *gpu.Buffer, ldb int, beta float32, c *gpu.Buffer, ldc int) error
 	dgemm   func(transA, transB bool, m, n, k int, alpha float64, a *gpu.Buffer, lda int, b *gpu.Buffer, ldb int, beta float64, c *gpu.Buffer, ldc int) error
+
+	scalars *scalarCache // Go numbers already on a device
 }
 
 // cudaK is package gpu itself.
@@ -45,6 +48,7 @@ var cudaK = cudaAPI{
 	reduce:  gpu.Reduce,
 	sgemm:   gpu.Sgemm,
 	dgemm:   gpu.Dgemm,
+	scalars: &scalarCache{},
 }
 
 // cudaDevice returns the device of the first CUDA operand, and whether there is one.
@@ -127,11 +131,54 @@ func onDevice(t *Tensor, d Device) *Tensor {
 	if !t.wrapped {
 		fail(ErrDevice, "cuda", "Expected all tensors to be on the same device, but found at least two devices, %v and %v!", d, t.st.dev)
 	}
-	st, err := cudaBackend{}.upload(t.Contiguous().st, d)
-	cudaCheck("upload", d, err)
+	src := t.Contiguous()
+	key := scalarKey{d, src.dtype(), string(bytesOf(src.st.data))}
+	st := cudaK.scalars.get(key)
+	if st == nil {
+		var err error
+		st, err = cudaBackend{}.upload(src.st, d)
+		cudaCheck("upload", d, err)
+		cudaK.scalars.put(key, st)
+	}
 	u := fromStorage(st, append([]int(nil), t.shape...), contiguousStrides(t.shape), 0)
 	u.wrapped = true
 	return u
+}
+
+// scalarKey names an uploaded Go number: device, dtype and value bytes.
+type scalarKey struct {
+	dev   Device
+	dt    DType
+	value string
+}
+
+// scalarCache keeps the device copies of Go numbers used in CUDA ops (learning rates, betas,
+// 0 and 1, ...), so that a training step does not copy the same few values to the GPU in every
+// op. Cached storages are never written: ops never modify their inputs. It stops growing at
+// maxScalars entries (values that change every step, such as Adam's bias corrections, would
+// otherwise fill it); later values are uploaded each time.
+type scalarCache struct {
+	mu sync.Mutex
+	m  map[scalarKey]*storage
+}
+
+const maxScalars = 4096
+
+func (c *scalarCache) get(k scalarKey) *storage {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[k]
+}
+
+func (c *scalarCache) put(k scalarKey, st *storage) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[scalarKey]*storage{}
+	}
+	if len(c.m) < maxScalars {
+		c.m[k] = st
+	}
 }
 
 var gpuBinaryOps = map[binOp]gpu.BinaryOp{opAdd: gpu.Add, opSub: gpu.Sub, opMul: gpu.Mul, opDiv: gpu.Div, opMaximum: gpu.Maximum, opMinimum: gpu.Minimum}
