@@ -57,7 +57,10 @@
 //
 // Storage is dispatched per device. The CPU is always present; To("cuda") asks package gpu and
 // fails with a clear error on a host without a usable GPU. To("cpu") of a device view copies
-// back only the span of storage the view reads.
+// back only the span of storage the view reads. Ops on CUDA tensors run on the GPU (package
+// gpu's strided kernels and GEMM, see cuda_ops.go): elementwise ops with broadcasting, compares,
+// casts, reductions, softmax, matmul, in-place ops and their backward rules. An op without a
+// CUDA kernel fails with a device error rather than computing on the host.
 //
 // # Concurrency
 //
