@@ -298,14 +298,28 @@ func mapKernel(name string, o, a, b ty, ops []op) {
 		prev = fmt.Sprintf("%%lead%d", d)
 	}
 	emit(`  %%twodims = or i1 %s, false`, prev)
+	emit(`  %%one%d = icmp eq i64 %%s%d, 1`, maxDims-2, maxDims-2)
+	emit(`  %%onedim = and i1 %%twodims, %%one%d`, maxDims-2)
 	gridStride("n")
 	emit(``)
 	emit(`loop:`)
 	emit(`  %%i = phi i64 [ %%first, %%entry ], [ %%next, %%latch ]`)
 	// Split i into indices, innermost dim last, accumulating each operand's offset. 64-bit
-	// division is slow on a GPU, so walks of at most two dims (leading sizes 1, the common case
-	// after merging) take a path with one division; the general path divides per dim.
+	// division is slow on a GPU, so one-dim walks (contiguous or broadcast operands after
+	// merging) take a path without division, two-dim walks (a row broadcast) one with one
+	// division, and only the general path divides per dim.
+	emit(`  br i1 %%onedim, label %%flat, label %%notflat`)
+	emit(`notflat:`)
 	emit(`  br i1 %%twodims, label %%fast, label %%slow`)
+	// One dim (contiguous or broadcast operands): offsets are linear in i, no division.
+	emit(`flat:`)
+	flat := map[string]string{}
+	for _, p := range []struct{ s, off string }{{"so", "%ooff"}, {"sa", "%aoff"}, {"sb", "%boff"}} {
+		emit(`  %%l%s = mul i64 %%i, %%%s%d`, p.s, p.s, maxDims-1)
+		emit(`  %%l%sb = add i64 %s, %%l%s`, p.s, p.off, p.s)
+		flat[p.s] = fmt.Sprintf("%%l%sb", p.s)
+	}
+	emit(`  br label %%index`)
 	emit(`fast:`)
 	emit(`  %%fx5 = urem i64 %%i, %%s%d`, maxDims-1)
 	emit(`  %%fx4 = udiv i64 %%i, %%s%d`, maxDims-1)
@@ -335,9 +349,9 @@ func mapKernel(name string, o, a, b ty, ops []op) {
 	}
 	emit(`  br label %%index`)
 	emit(`index:`)
-	emit(`  %%ioo = phi i64 [ %s, %%fast ], [ %s, %%slow ]`, fast["so"], oo)
-	emit(`  %%ioa = phi i64 [ %s, %%fast ], [ %s, %%slow ]`, fast["sa"], oa)
-	emit(`  %%iob = phi i64 [ %s, %%fast ], [ %s, %%slow ]`, fast["sb"], ob)
+	emit(`  %%ioo = phi i64 [ %s, %%flat ], [ %s, %%fast ], [ %s, %%slow ]`, flat["so"], fast["so"], oo)
+	emit(`  %%ioa = phi i64 [ %s, %%flat ], [ %s, %%fast ], [ %s, %%slow ]`, flat["sa"], fast["sa"], oa)
+	emit(`  %%iob = phi i64 [ %s, %%flat ], [ %s, %%fast ], [ %s, %%slow ]`, flat["sb"], fast["sb"], ob)
 	oo, oa, ob = "%ioo", "%ioa", "%iob"
 	emit(`  %%po = getelementptr %s, %s %%out, i64 %s`, o.ll, ptr(o), oo)
 	emit(`  %%pa = getelementptr %s, %s %%a, i64 %s`, a.ll, ptr(a), oa)

@@ -33,6 +33,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -47,7 +49,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -115,9 +127,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr float, float addrspace(1)* %out, i64 %ioo
   %pa = getelementptr float, float addrspace(1)* %a, i64 %ioa
   %pb = getelementptr float, float addrspace(1)* %b, i64 %iob
@@ -195,6 +207,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -209,7 +223,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -277,9 +301,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr i8, i8 addrspace(1)* %out, i64 %ioo
   %pa = getelementptr float, float addrspace(1)* %a, i64 %ioa
   %pb = getelementptr float, float addrspace(1)* %b, i64 %iob
@@ -348,6 +372,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -362,7 +388,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -430,9 +466,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr float, float addrspace(1)* %out, i64 %ioo
   %pa = getelementptr float, float addrspace(1)* %a, i64 %ioa
   %pb = getelementptr float, float addrspace(1)* %b, i64 %iob
@@ -669,6 +705,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -683,7 +721,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -751,9 +799,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr double, double addrspace(1)* %out, i64 %ioo
   %pa = getelementptr double, double addrspace(1)* %a, i64 %ioa
   %pb = getelementptr double, double addrspace(1)* %b, i64 %iob
@@ -831,6 +879,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -845,7 +895,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -913,9 +973,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr i8, i8 addrspace(1)* %out, i64 %ioo
   %pa = getelementptr double, double addrspace(1)* %a, i64 %ioa
   %pb = getelementptr double, double addrspace(1)* %b, i64 %iob
@@ -984,6 +1044,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -998,7 +1060,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -1066,9 +1138,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr double, double addrspace(1)* %out, i64 %ioo
   %pa = getelementptr double, double addrspace(1)* %a, i64 %ioa
   %pb = getelementptr double, double addrspace(1)* %b, i64 %iob
@@ -1274,6 +1346,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -1288,7 +1362,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -1356,9 +1440,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr i64, i64 addrspace(1)* %out, i64 %ioo
   %pa = getelementptr i64, i64 addrspace(1)* %a, i64 %ioa
   %pb = getelementptr i64, i64 addrspace(1)* %b, i64 %iob
@@ -1424,6 +1508,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -1438,7 +1524,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -1506,9 +1602,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr i8, i8 addrspace(1)* %out, i64 %ioo
   %pa = getelementptr i64, i64 addrspace(1)* %a, i64 %ioa
   %pb = getelementptr i64, i64 addrspace(1)* %b, i64 %iob
@@ -1577,6 +1673,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -1591,7 +1689,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -1659,9 +1767,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr i64, i64 addrspace(1)* %out, i64 %ioo
   %pa = getelementptr i64, i64 addrspace(1)* %a, i64 %ioa
   %pb = getelementptr i64, i64 addrspace(1)* %b, i64 %iob
@@ -1862,6 +1970,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -1876,7 +1986,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -1944,9 +2064,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr i32, i32 addrspace(1)* %out, i64 %ioo
   %pa = getelementptr i32, i32 addrspace(1)* %a, i64 %ioa
   %pb = getelementptr i32, i32 addrspace(1)* %b, i64 %iob
@@ -2012,6 +2132,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -2026,7 +2148,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -2094,9 +2226,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr i8, i8 addrspace(1)* %out, i64 %ioo
   %pa = getelementptr i32, i32 addrspace(1)* %a, i64 %ioa
   %pb = getelementptr i32, i32 addrspace(1)* %b, i64 %iob
@@ -2165,6 +2297,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -2179,7 +2313,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -2247,9 +2391,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr i32, i32 addrspace(1)* %out, i64 %ioo
   %pa = getelementptr i32, i32 addrspace(1)* %a, i64 %ioa
   %pb = getelementptr i32, i32 addrspace(1)* %b, i64 %iob
@@ -2450,6 +2594,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -2464,7 +2610,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -2532,9 +2688,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr i8, i8 addrspace(1)* %out, i64 %ioo
   %pa = getelementptr i8, i8 addrspace(1)* %a, i64 %ioa
   %pb = getelementptr i8, i8 addrspace(1)* %b, i64 %iob
@@ -2571,6 +2727,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -2585,7 +2743,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -2653,9 +2821,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr double, double addrspace(1)* %out, i64 %ioo
   %pa = getelementptr float, float addrspace(1)* %a, i64 %ioa
   %pb = getelementptr float, float addrspace(1)* %b, i64 %iob
@@ -2687,6 +2855,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -2701,7 +2871,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -2769,9 +2949,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr i64, i64 addrspace(1)* %out, i64 %ioo
   %pa = getelementptr float, float addrspace(1)* %a, i64 %ioa
   %pb = getelementptr float, float addrspace(1)* %b, i64 %iob
@@ -2803,6 +2983,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -2817,7 +2999,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -2885,9 +3077,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr i32, i32 addrspace(1)* %out, i64 %ioo
   %pa = getelementptr float, float addrspace(1)* %a, i64 %ioa
   %pb = getelementptr float, float addrspace(1)* %b, i64 %iob
@@ -2919,6 +3111,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -2933,7 +3127,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -3001,9 +3205,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr i8, i8 addrspace(1)* %out, i64 %ioo
   %pa = getelementptr float, float addrspace(1)* %a, i64 %ioa
   %pb = getelementptr float, float addrspace(1)* %b, i64 %iob
@@ -3036,6 +3240,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -3050,7 +3256,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -3118,9 +3334,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr float, float addrspace(1)* %out, i64 %ioo
   %pa = getelementptr double, double addrspace(1)* %a, i64 %ioa
   %pb = getelementptr double, double addrspace(1)* %b, i64 %iob
@@ -3152,6 +3368,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -3166,7 +3384,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -3234,9 +3462,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr i64, i64 addrspace(1)* %out, i64 %ioo
   %pa = getelementptr double, double addrspace(1)* %a, i64 %ioa
   %pb = getelementptr double, double addrspace(1)* %b, i64 %iob
@@ -3268,6 +3496,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -3282,7 +3512,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -3350,9 +3590,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr i32, i32 addrspace(1)* %out, i64 %ioo
   %pa = getelementptr double, double addrspace(1)* %a, i64 %ioa
   %pb = getelementptr double, double addrspace(1)* %b, i64 %iob
@@ -3384,6 +3624,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -3398,7 +3640,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -3466,9 +3718,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr i8, i8 addrspace(1)* %out, i64 %ioo
   %pa = getelementptr double, double addrspace(1)* %a, i64 %ioa
   %pb = getelementptr double, double addrspace(1)* %b, i64 %iob
@@ -3501,6 +3753,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -3515,7 +3769,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -3583,9 +3847,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr float, float addrspace(1)* %out, i64 %ioo
   %pa = getelementptr i64, i64 addrspace(1)* %a, i64 %ioa
   %pb = getelementptr i64, i64 addrspace(1)* %b, i64 %iob
@@ -3617,6 +3881,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -3631,7 +3897,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -3699,9 +3975,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr double, double addrspace(1)* %out, i64 %ioo
   %pa = getelementptr i64, i64 addrspace(1)* %a, i64 %ioa
   %pb = getelementptr i64, i64 addrspace(1)* %b, i64 %iob
@@ -3733,6 +4009,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -3747,7 +4025,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -3815,9 +4103,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr i32, i32 addrspace(1)* %out, i64 %ioo
   %pa = getelementptr i64, i64 addrspace(1)* %a, i64 %ioa
   %pb = getelementptr i64, i64 addrspace(1)* %b, i64 %iob
@@ -3849,6 +4137,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -3863,7 +4153,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -3931,9 +4231,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr i8, i8 addrspace(1)* %out, i64 %ioo
   %pa = getelementptr i64, i64 addrspace(1)* %a, i64 %ioa
   %pb = getelementptr i64, i64 addrspace(1)* %b, i64 %iob
@@ -3966,6 +4266,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -3980,7 +4282,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -4048,9 +4360,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr float, float addrspace(1)* %out, i64 %ioo
   %pa = getelementptr i32, i32 addrspace(1)* %a, i64 %ioa
   %pb = getelementptr i32, i32 addrspace(1)* %b, i64 %iob
@@ -4082,6 +4394,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -4096,7 +4410,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -4164,9 +4488,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr double, double addrspace(1)* %out, i64 %ioo
   %pa = getelementptr i32, i32 addrspace(1)* %a, i64 %ioa
   %pb = getelementptr i32, i32 addrspace(1)* %b, i64 %iob
@@ -4198,6 +4522,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -4212,7 +4538,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -4280,9 +4616,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr i64, i64 addrspace(1)* %out, i64 %ioo
   %pa = getelementptr i32, i32 addrspace(1)* %a, i64 %ioa
   %pb = getelementptr i32, i32 addrspace(1)* %b, i64 %iob
@@ -4314,6 +4650,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -4328,7 +4666,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -4396,9 +4744,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr i8, i8 addrspace(1)* %out, i64 %ioo
   %pa = getelementptr i32, i32 addrspace(1)* %a, i64 %ioa
   %pb = getelementptr i32, i32 addrspace(1)* %b, i64 %iob
@@ -4431,6 +4779,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -4445,7 +4795,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -4513,9 +4873,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr float, float addrspace(1)* %out, i64 %ioo
   %pa = getelementptr i8, i8 addrspace(1)* %a, i64 %ioa
   %pb = getelementptr i8, i8 addrspace(1)* %b, i64 %iob
@@ -4547,6 +4907,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -4561,7 +4923,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -4629,9 +5001,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr double, double addrspace(1)* %out, i64 %ioo
   %pa = getelementptr i8, i8 addrspace(1)* %a, i64 %ioa
   %pb = getelementptr i8, i8 addrspace(1)* %b, i64 %iob
@@ -4663,6 +5035,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -4677,7 +5051,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -4745,9 +5129,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr i64, i64 addrspace(1)* %out, i64 %ioo
   %pa = getelementptr i8, i8 addrspace(1)* %a, i64 %ioa
   %pb = getelementptr i8, i8 addrspace(1)* %b, i64 %iob
@@ -4779,6 +5163,8 @@ entry:
   %one3 = icmp eq i64 %s3, 1
   %lead3 = and i1 %lead2, %one3
   %twodims = or i1 %lead3, false
+  %one4 = icmp eq i64 %s4, 1
+  %onedim = and i1 %twodims, %one4
   %tid = call i32 @llvm.nvvm.read.ptx.sreg.tid.x()
   %ntid = call i32 @llvm.nvvm.read.ptx.sreg.ntid.x()
   %ctaid = call i32 @llvm.nvvm.read.ptx.sreg.ctaid.x()
@@ -4793,7 +5179,17 @@ entry:
 
 loop:
   %i = phi i64 [ %first, %entry ], [ %next, %latch ]
+  br i1 %onedim, label %flat, label %notflat
+notflat:
   br i1 %twodims, label %fast, label %slow
+flat:
+  %lso = mul i64 %i, %so5
+  %lsob = add i64 %ooff, %lso
+  %lsa = mul i64 %i, %sa5
+  %lsab = add i64 %aoff, %lsa
+  %lsb = mul i64 %i, %sb5
+  %lsbb = add i64 %boff, %lsb
+  br label %index
 fast:
   %fx5 = urem i64 %i, %s5
   %fx4 = udiv i64 %i, %s5
@@ -4861,9 +5257,9 @@ slow:
   %osb0 = add i64 %osb1, %msb0
   br label %index
 index:
-  %ioo = phi i64 [ %fsob, %fast ], [ %oso0, %slow ]
-  %ioa = phi i64 [ %fsab, %fast ], [ %osa0, %slow ]
-  %iob = phi i64 [ %fsbb, %fast ], [ %osb0, %slow ]
+  %ioo = phi i64 [ %lsob, %flat ], [ %fsob, %fast ], [ %oso0, %slow ]
+  %ioa = phi i64 [ %lsab, %flat ], [ %fsab, %fast ], [ %osa0, %slow ]
+  %iob = phi i64 [ %lsbb, %flat ], [ %fsbb, %fast ], [ %osb0, %slow ]
   %po = getelementptr i32, i32 addrspace(1)* %out, i64 %ioo
   %pa = getelementptr i8, i8 addrspace(1)* %a, i64 %ioa
   %pb = getelementptr i8, i8 addrspace(1)* %b, i64 %iob
