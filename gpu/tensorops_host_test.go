@@ -205,25 +205,31 @@ func near(got, want, tol float64) bool {
 	return got == want || math.Abs(got-want) <= tol*math.Max(1, math.Abs(want))
 }
 
-// TestTensorKernelsOnHost checks map kernels over a broadcast, transposed, offset layout.
-func TestTensorKernelsOnHost(t *testing.T) {
+// The map kernels' host tests share one layout: a is a 4×3 buffer read transposed as 3×4 from
+// offset 0; b a row of 4 at offset 1, broadcast over 3 rows; out contiguous 3×4.
+var (
+	hostA = []float64{-2, 1, 0.5, -1, 2, 4, 0, 3, 9, 1, -0.25, math.NaN()}
+	hostB = []float64{99, 1, -2, 0.5, 3}
+)
+
+func aAt(i, j int) float64  { return hostA[j*3+i] }
+func bAt(j int) float64     { return hostB[1+j] }
+func f32(v float64) float64 { return float64(float32(v)) }
+
+// hostRunner returns a function running a map kernel over the shared layout under lli.
+func hostRunner(t *testing.T) func(kernel string, outDT, inDT DType, op int32, alpha, beta float64) []float64 {
 	lli := findLLI(t)
 	ir := hostIR(t)
-	// a: a 4×3 buffer read transposed as 3×4 from offset 0; b: a row of 4 at offset 1,
-	// broadcast over 3 rows; out: contiguous 3×4.
-	aVals := []float64{-2, 1, 0.5, -1, 2, 4, 0, 3, 9, 1, -0.25, math.NaN()}
-	bVals := []float64{99, 1, -2, 0.5, 3}
-	shape := []int{3, 4}
-	strides := [3][]int64{{4, 1}, {1, 3}, {0, 1}}
-	offsets := [3]int64{0, 0, 1}
-	aAt := func(i, j int) float64 { return aVals[j*3+i] }
-	bAt := func(j int) float64 { return bVals[1+j] }
-	run := func(kernel string, outDT, inDT DType, op int32, alpha, beta float64) []float64 {
+	return func(kernel string, outDT, inDT DType, op int32, alpha, beta float64) []float64 {
 		out := &hostArray{outDT, make([]float64, 12)}
-		return mapOnHost(t, lli, ir, kernel, op, alpha, beta, shape,
-			[3]*hostArray{out, {inDT, aVals}, {inDT, bVals}}, strides, offsets)
+		return mapOnHost(t, lli, ir, kernel, op, alpha, beta, []int{3, 4},
+			[3]*hostArray{out, {inDT, hostA}, {inDT, hostB}}, [3][]int64{{4, 1}, {1, 3}, {0, 1}}, [3]int64{0, 0, 1})
 	}
-	f32 := func(v float64) float64 { return float64(float32(v)) }
+}
+
+// TestTensorBinaryOnHost checks every binary op, float32 and float64.
+func TestTensorBinaryOnHost(t *testing.T) {
+	run := hostRunner(t)
 	nanMax := func(x, y float64) float64 {
 		if math.IsNaN(x) || math.IsNaN(y) {
 			return math.NaN()
@@ -257,6 +263,11 @@ func TestTensorKernelsOnHost(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestTensorCompareOnHost checks every comparison, NaN included.
+func TestTensorCompareOnHost(t *testing.T) {
+	run := hostRunner(t)
 	cmps := []func(x, y float64) bool{
 		func(x, y float64) bool { return x == y }, func(x, y float64) bool { return x != y },
 		func(x, y float64) bool { return x < y }, func(x, y float64) bool { return x <= y },
@@ -277,6 +288,11 @@ func TestTensorKernelsOnHost(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTensorUnaryOnHost checks every float32 unary op.
+func TestTensorUnaryOnHost(t *testing.T) {
+	run := hostRunner(t)
 	unary := []struct {
 		op  UnaryOp
 		f   func(x float64) float64

@@ -107,135 +107,11 @@ func (e *cudaEmulator) api() cudaAPI {
 			e.mu.Unlock()
 			return v, nil
 		},
-		binary: func(op gpu.BinaryOp, dt gpu.DType, alpha float64, shape []int, out, a, b gpu.Operand) error {
-			return e.walk(shape, []gpu.Operand{out, a, b}, []gpu.DType{dt, dt, dt}, func(v []float64) float64 {
-				x, y := v[1], v[2]
-				switch op {
-				case gpu.Add:
-					return x + y
-				case gpu.Sub:
-					return x - y
-				case gpu.Mul:
-					return x * y
-				case gpu.Div:
-					return x / y
-				case gpu.Maximum, gpu.Minimum:
-					if math.IsNaN(x) || math.IsNaN(y) {
-						return math.NaN()
-					}
-					if op == gpu.Maximum {
-						return math.Max(x, y)
-					}
-					return math.Min(x, y)
-				case gpu.Axpy:
-					return x + alpha*y
-				}
-				panic("emulator: binary op")
-			})
-		},
-		compare: func(op gpu.CompareOp, dt gpu.DType, shape []int, out, a, b gpu.Operand) error {
-			return e.walk(shape, []gpu.Operand{out, a, b}, []gpu.DType{gpu.Bool, dt, dt}, func(v []float64) float64 {
-				x, y := v[1], v[2]
-				r := [...]bool{x == y, x != y, x < y, x <= y, x > y, x >= y}[op]
-				if r {
-					return 1
-				}
-				return 0
-			})
-		},
-		unary: func(op gpu.UnaryOp, dt gpu.DType, alpha, beta float64, shape []int, out, a gpu.Operand) error {
-			if !gpu.UnarySupported(op, dt) {
-				return fmt.Errorf("emulator: %v is not implemented for %v CUDA tensors yet", op, dt)
-			}
-			return e.walk(shape, []gpu.Operand{out, a}, []gpu.DType{dt, dt}, func(v []float64) float64 {
-				x := v[1]
-				switch op {
-				case gpu.Copy:
-					return x
-				case gpu.Neg:
-					return -x
-				case gpu.Abs:
-					return math.Abs(x)
-				case gpu.ReLU:
-					if x < 0 {
-						return 0
-					}
-					return x
-				case gpu.Sign:
-					switch {
-					case x > 0:
-						return 1
-					case x < 0:
-						return -1
-					}
-					return 0
-				case gpu.Clamp:
-					return math.Min(math.Max(x, alpha), beta)
-				case gpu.Fill:
-					return alpha
-				case gpu.Exp:
-					return math.Exp(x)
-				case gpu.Log:
-					return math.Log(x)
-				case gpu.Sqrt:
-					return math.Sqrt(x)
-				case gpu.Tanh:
-					return math.Tanh(x)
-				case gpu.Sigmoid:
-					return 1 / (1 + math.Exp(-x))
-				}
-				panic("emulator: unary op")
-			})
-		},
-		cast: func(from, to gpu.DType, shape []int, out, a gpu.Operand) error {
-			return e.walk(shape, []gpu.Operand{out, a}, []gpu.DType{to, from}, func(v []float64) float64 {
-				x := v[1]
-				switch to {
-				case gpu.Bool:
-					if x != 0 {
-						return 1
-					}
-					return 0
-				case gpu.I64, gpu.I32:
-					return math.Trunc(x)
-				}
-				return x
-			})
-		},
-		reduce: func(op gpu.ReduceOp, dt gpu.DType, out, a *gpu.Buffer, aOffset int64, outer, m int) error {
-			src, dst := e.bytesOfBuf(a), e.bytesOfBuf(out)
-			for r := 0; r < outer; r++ {
-				row := make([]float64, m)
-				for j := range row {
-					row[j] = load(src, dt, aOffset+int64(r*m+j))
-				}
-				switch op {
-				case gpu.Sum:
-					s := 0.0
-					for _, x := range row {
-						s += x
-					}
-					store(dst, dt, int64(r), s)
-				case gpu.Max, gpu.Min, gpu.ArgMax, gpu.ArgMin:
-					best := 0
-					wantMax := op == gpu.Max || op == gpu.ArgMax
-					for j, x := range row {
-						if math.IsNaN(row[best]) {
-							break
-						}
-						if math.IsNaN(x) || (wantMax && x > row[best]) || (!wantMax && x < row[best]) {
-							best = j
-						}
-					}
-					if op == gpu.ArgMax || op == gpu.ArgMin {
-						store(dst, gpu.I64, int64(r), float64(best))
-					} else {
-						store(dst, dt, int64(r), row[best])
-					}
-				}
-			}
-			return nil
-		},
+		binary:  e.binaryOp,
+		compare: e.compareOp,
+		unary:   e.unaryOp,
+		cast:    e.castOp,
+		reduce:  e.reduceOp,
 		sgemm: func(tA, tB bool, m, n, k int, alpha float32, a *gpu.Buffer, lda int, b *gpu.Buffer, ldb int, beta float32, c *gpu.Buffer, ldc int) error {
 			blas.Sgemm(tA, tB, m, n, k, alpha, f32s(e.bytesOfBuf(a)), lda, f32s(e.bytesOfBuf(b)), ldb, beta, f32s(e.bytesOfBuf(c)), ldc)
 			return nil
@@ -320,4 +196,138 @@ func store(mem []byte, dt gpu.DType, i int64, v float64) {
 			mem[i] = 0
 		}
 	}
+}
+
+func (e *cudaEmulator) binaryOp(op gpu.BinaryOp, dt gpu.DType, alpha float64, shape []int, out, a, b gpu.Operand) error {
+	return e.walk(shape, []gpu.Operand{out, a, b}, []gpu.DType{dt, dt, dt}, func(v []float64) float64 {
+		x, y := v[1], v[2]
+		switch op {
+		case gpu.Add:
+			return x + y
+		case gpu.Sub:
+			return x - y
+		case gpu.Mul:
+			return x * y
+		case gpu.Div:
+			return x / y
+		case gpu.Maximum, gpu.Minimum:
+			if math.IsNaN(x) || math.IsNaN(y) {
+				return math.NaN()
+			}
+			if op == gpu.Maximum {
+				return math.Max(x, y)
+			}
+			return math.Min(x, y)
+		case gpu.Axpy:
+			return x + alpha*y
+		}
+		panic("emulator: binary op")
+	})
+}
+
+func (e *cudaEmulator) compareOp(op gpu.CompareOp, dt gpu.DType, shape []int, out, a, b gpu.Operand) error {
+	return e.walk(shape, []gpu.Operand{out, a, b}, []gpu.DType{gpu.Bool, dt, dt}, func(v []float64) float64 {
+		x, y := v[1], v[2]
+		r := [...]bool{x == y, x != y, x < y, x <= y, x > y, x >= y}[op]
+		if r {
+			return 1
+		}
+		return 0
+	})
+}
+
+func (e *cudaEmulator) unaryOp(op gpu.UnaryOp, dt gpu.DType, alpha, beta float64, shape []int, out, a gpu.Operand) error {
+	if !gpu.UnarySupported(op, dt) {
+		return fmt.Errorf("emulator: %v is not implemented for %v CUDA tensors yet", op, dt)
+	}
+	return e.walk(shape, []gpu.Operand{out, a}, []gpu.DType{dt, dt}, func(v []float64) float64 {
+		x := v[1]
+		switch op {
+		case gpu.Copy:
+			return x
+		case gpu.Neg:
+			return -x
+		case gpu.Abs:
+			return math.Abs(x)
+		case gpu.ReLU:
+			if x < 0 {
+				return 0
+			}
+			return x
+		case gpu.Sign:
+			switch {
+			case x > 0:
+				return 1
+			case x < 0:
+				return -1
+			}
+			return 0
+		case gpu.Clamp:
+			return math.Min(math.Max(x, alpha), beta)
+		case gpu.Fill:
+			return alpha
+		case gpu.Exp:
+			return math.Exp(x)
+		case gpu.Log:
+			return math.Log(x)
+		case gpu.Sqrt:
+			return math.Sqrt(x)
+		case gpu.Tanh:
+			return math.Tanh(x)
+		case gpu.Sigmoid:
+			return 1 / (1 + math.Exp(-x))
+		}
+		panic("emulator: unary op")
+	})
+}
+
+func (e *cudaEmulator) castOp(from, to gpu.DType, shape []int, out, a gpu.Operand) error {
+	return e.walk(shape, []gpu.Operand{out, a}, []gpu.DType{to, from}, func(v []float64) float64 {
+		x := v[1]
+		switch to {
+		case gpu.Bool:
+			if x != 0 {
+				return 1
+			}
+			return 0
+		case gpu.I64, gpu.I32:
+			return math.Trunc(x)
+		}
+		return x
+	})
+}
+
+func (e *cudaEmulator) reduceOp(op gpu.ReduceOp, dt gpu.DType, out, a *gpu.Buffer, aOffset int64, outer, m int) error {
+	src, dst := e.bytesOfBuf(a), e.bytesOfBuf(out)
+	for r := 0; r < outer; r++ {
+		row := make([]float64, m)
+		for j := range row {
+			row[j] = load(src, dt, aOffset+int64(r*m+j))
+		}
+		switch op {
+		case gpu.Sum:
+			s := 0.0
+			for _, x := range row {
+				s += x
+			}
+			store(dst, dt, int64(r), s)
+		case gpu.Max, gpu.Min, gpu.ArgMax, gpu.ArgMin:
+			best := 0
+			wantMax := op == gpu.Max || op == gpu.ArgMax
+			for j, x := range row {
+				if math.IsNaN(row[best]) {
+					break
+				}
+				if math.IsNaN(x) || (wantMax && x > row[best]) || (!wantMax && x < row[best]) {
+					best = j
+				}
+			}
+			if op == gpu.ArgMax || op == gpu.ArgMin {
+				store(dst, gpu.I64, int64(r), float64(best))
+			} else {
+				store(dst, dt, int64(r), row[best])
+			}
+		}
+	}
+	return nil
 }

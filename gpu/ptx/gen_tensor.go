@@ -304,55 +304,7 @@ func mapKernel(name string, o, a, b ty, ops []op) {
 	emit(``)
 	emit(`loop:`)
 	emit(`  %%i = phi i64 [ %%first, %%entry ], [ %%next, %%latch ]`)
-	// Split i into indices, innermost dim last, accumulating each operand's offset. 64-bit
-	// division is slow on a GPU, so one-dim walks (contiguous or broadcast operands after
-	// merging) take a path without division, two-dim walks (a row broadcast) one with one
-	// division, and only the general path divides per dim.
-	emit(`  br i1 %%onedim, label %%flat, label %%notflat`)
-	emit(`notflat:`)
-	emit(`  br i1 %%twodims, label %%fast, label %%slow`)
-	// One dim (contiguous or broadcast operands): offsets are linear in i, no division.
-	emit(`flat:`)
-	flat := map[string]string{}
-	for _, p := range []struct{ s, off string }{{"so", "%ooff"}, {"sa", "%aoff"}, {"sb", "%boff"}} {
-		emit(`  %%l%s = mul i64 %%i, %%%s%d`, p.s, p.s, maxDims-1)
-		emit(`  %%l%sb = add i64 %s, %%l%s`, p.s, p.off, p.s)
-		flat[p.s] = fmt.Sprintf("%%l%sb", p.s)
-	}
-	emit(`  br label %%index`)
-	emit(`fast:`)
-	emit(`  %%fx5 = urem i64 %%i, %%s%d`, maxDims-1)
-	emit(`  %%fx4 = udiv i64 %%i, %%s%d`, maxDims-1)
-	fast := map[string]string{}
-	for _, p := range []struct{ s, off string }{{"so", "%ooff"}, {"sa", "%aoff"}, {"sb", "%boff"}} {
-		emit(`  %%f%s5 = mul i64 %%fx5, %%%s%d`, p.s, p.s, maxDims-1)
-		emit(`  %%f%s4 = mul i64 %%fx4, %%%s%d`, p.s, p.s, maxDims-2)
-		emit(`  %%f%sa = add i64 %s, %%f%s5`, p.s, p.off, p.s)
-		emit(`  %%f%sb = add i64 %%f%sa, %%f%s4`, p.s, p.s, p.s)
-		fast[p.s] = fmt.Sprintf("%%f%sb", p.s)
-	}
-	emit(`  br label %%index`)
-	emit(`slow:`)
-	rem, oo, oa, ob := "%i", "%ooff", "%aoff", "%boff"
-	for d := maxDims - 1; d >= 0; d-- {
-		emit(`  %%x%d = urem i64 %s, %%s%d`, d, rem, d)
-		emit(`  %%q%d = udiv i64 %s, %%s%d`, d, rem, d)
-		for _, p := range []struct {
-			acc *string
-			s   string
-		}{{&oo, "so"}, {&oa, "sa"}, {&ob, "sb"}} {
-			emit(`  %%m%s%d = mul i64 %%x%d, %%%s%d`, p.s, d, d, p.s, d)
-			emit(`  %%o%s%d = add i64 %s, %%m%s%d`, p.s, d, *p.acc, p.s, d)
-			*p.acc = fmt.Sprintf("%%o%s%d", p.s, d)
-		}
-		rem = fmt.Sprintf("%%q%d", d)
-	}
-	emit(`  br label %%index`)
-	emit(`index:`)
-	emit(`  %%ioo = phi i64 [ %s, %%flat ], [ %s, %%fast ], [ %s, %%slow ]`, flat["so"], fast["so"], oo)
-	emit(`  %%ioa = phi i64 [ %s, %%flat ], [ %s, %%fast ], [ %s, %%slow ]`, flat["sa"], fast["sa"], oa)
-	emit(`  %%iob = phi i64 [ %s, %%flat ], [ %s, %%fast ], [ %s, %%slow ]`, flat["sb"], fast["sb"], ob)
-	oo, oa, ob = "%ioo", "%ioa", "%iob"
+	oo, oa, ob := emitIndex()
 	emit(`  %%po = getelementptr %s, %s %%out, i64 %s`, o.ll, ptr(o), oo)
 	emit(`  %%pa = getelementptr %s, %s %%a, i64 %s`, a.ll, ptr(a), oa)
 	emit(`  %%pb = getelementptr %s, %s %%b, i64 %s`, b.ll, ptr(b), ob)
@@ -443,49 +395,7 @@ func reduceKernel(name string, t ty) {
 		emit(`  store %s %%stotal, %s %%po, align %d`, T, ptr(t), t.size)
 	}
 	emit(`  br label %%latch`)
-	// max / min: keep the first NaN, else the extreme.
-	emit(`ext:`)
-	emit(`  %%wantmax = icmp eq i32 %%op, 1`)
-	emit(`  %%e0 = load %s, %s %%row, align %d`, T, ptr(t), t.size)
-	emit(`  %%eany = icmp sgt i64 %%m, 1`)
-	emit(`  br i1 %%eany, label %%eloop, label %%edone`)
-	emit(`eloop:`)
-	emit(`  %%ej = phi i64 [ 1, %%ext ], [ %%ej1, %%estep ]`)
-	emit(`  %%best = phi %s [ %%e0, %%ext ], [ %%best1, %%estep ]`, T)
-	if t.float {
-		emit(`  %%bnan = fcmp uno %s %%best, 0.0`, T)
-		emit(`  br i1 %%bnan, label %%edone, label %%ebody`)
-	} else {
-		emit(`  br label %%ebody`)
-	}
-	emit(`ebody:`)
-	emit(`  %%ep = getelementptr %s, %s %%row, i64 %%ej`, T, ptr(t))
-	emit(`  %%ev = load %s, %s %%ep, align %d`, T, ptr(t), t.size)
-	if t.float {
-		emit(`  %%egt = fcmp ogt %s %%ev, %%best`, T)
-		emit(`  %%elt = fcmp olt %s %%ev, %%best`, T)
-		emit(`  %%evnan = fcmp uno %s %%ev, 0.0`, T)
-	} else {
-		emit(`  %%egt = icmp sgt %s %%ev, %%best`, T)
-		emit(`  %%elt = icmp slt %s %%ev, %%best`, T)
-		emit(`  %%evnan = or i1 0, 0`)
-	}
-	emit(`  %%ebetter0 = select i1 %%wantmax, i1 %%egt, i1 %%elt`)
-	emit(`  %%ebetter = or i1 %%ebetter0, %%evnan`)
-	emit(`  %%best1 = select i1 %%ebetter, %s %%ev, %s %%best`, T, T)
-	emit(`  br label %%estep`)
-	emit(`estep:`)
-	emit(`  %%ej1 = add i64 %%ej, 1`)
-	emit(`  %%emore = icmp slt i64 %%ej1, %%m`)
-	emit(`  br i1 %%emore, label %%eloop, label %%edone`)
-	emit(`edone:`)
-	if t.float {
-		emit(`  %%eres = phi %s [ %%e0, %%ext ], [ %%best, %%eloop ], [ %%best1, %%estep ]`, T)
-	} else {
-		emit(`  %%eres = phi %s [ %%e0, %%ext ], [ %%best1, %%estep ]`, T)
-	}
-	emit(`  store %s %%eres, %s %%po, align %d`, T, ptr(t), t.size)
-	emit(`  br label %%latch`)
+	emitExtreme(t)
 	emit(`latch:`)
 	emit(`  %%next = add i64 %%r, %%stride`)
 	emit(`  %%more = icmp ult i64 %%next, %%outer`)
@@ -561,4 +471,106 @@ func argReduceKernel(name string, t ty) {
 	emit(`  ret void`)
 	emit(`}`)
 	emit(``)
+}
+
+// emitIndex emits the blocks that turn the linear index %i into each operand's element offset
+// and returns the offsets' names.
+func emitIndex() (oo, oa, ob string) {
+	// Split i into indices, innermost dim last, accumulating each operand's offset. 64-bit
+	// division is slow on a GPU, so one-dim walks (contiguous or broadcast operands after
+	// merging) take a path without division, two-dim walks (a row broadcast) one with one
+	// division, and only the general path divides per dim.
+	emit(`  br i1 %%onedim, label %%flat, label %%notflat`)
+	emit(`notflat:`)
+	emit(`  br i1 %%twodims, label %%fast, label %%slow`)
+	// One dim (contiguous or broadcast operands): offsets are linear in i, no division.
+	emit(`flat:`)
+	flat := map[string]string{}
+	for _, p := range []struct{ s, off string }{{"so", "%ooff"}, {"sa", "%aoff"}, {"sb", "%boff"}} {
+		emit(`  %%l%s = mul i64 %%i, %%%s%d`, p.s, p.s, maxDims-1)
+		emit(`  %%l%sb = add i64 %s, %%l%s`, p.s, p.off, p.s)
+		flat[p.s] = fmt.Sprintf("%%l%sb", p.s)
+	}
+	emit(`  br label %%index`)
+	emit(`fast:`)
+	emit(`  %%fx5 = urem i64 %%i, %%s%d`, maxDims-1)
+	emit(`  %%fx4 = udiv i64 %%i, %%s%d`, maxDims-1)
+	fast := map[string]string{}
+	for _, p := range []struct{ s, off string }{{"so", "%ooff"}, {"sa", "%aoff"}, {"sb", "%boff"}} {
+		emit(`  %%f%s5 = mul i64 %%fx5, %%%s%d`, p.s, p.s, maxDims-1)
+		emit(`  %%f%s4 = mul i64 %%fx4, %%%s%d`, p.s, p.s, maxDims-2)
+		emit(`  %%f%sa = add i64 %s, %%f%s5`, p.s, p.off, p.s)
+		emit(`  %%f%sb = add i64 %%f%sa, %%f%s4`, p.s, p.s, p.s)
+		fast[p.s] = fmt.Sprintf("%%f%sb", p.s)
+	}
+	emit(`  br label %%index`)
+	emit(`slow:`)
+	rem, oo, oa, ob := "%i", "%ooff", "%aoff", "%boff"
+	for d := maxDims - 1; d >= 0; d-- {
+		emit(`  %%x%d = urem i64 %s, %%s%d`, d, rem, d)
+		emit(`  %%q%d = udiv i64 %s, %%s%d`, d, rem, d)
+		for _, p := range []struct {
+			acc *string
+			s   string
+		}{{&oo, "so"}, {&oa, "sa"}, {&ob, "sb"}} {
+			emit(`  %%m%s%d = mul i64 %%x%d, %%%s%d`, p.s, d, d, p.s, d)
+			emit(`  %%o%s%d = add i64 %s, %%m%s%d`, p.s, d, *p.acc, p.s, d)
+			*p.acc = fmt.Sprintf("%%o%s%d", p.s, d)
+		}
+		rem = fmt.Sprintf("%%q%d", d)
+	}
+	emit(`  br label %%index`)
+	emit(`index:`)
+	emit(`  %%ioo = phi i64 [ %s, %%flat ], [ %s, %%fast ], [ %s, %%slow ]`, flat["so"], fast["so"], oo)
+	emit(`  %%ioa = phi i64 [ %s, %%flat ], [ %s, %%fast ], [ %s, %%slow ]`, flat["sa"], fast["sa"], oa)
+	emit(`  %%iob = phi i64 [ %s, %%flat ], [ %s, %%fast ], [ %s, %%slow ]`, flat["sb"], fast["sb"], ob)
+	return "%ioo", "%ioa", "%iob"
+}
+
+// emitExtreme emits reduceKernel's max/min case (label ext): the first NaN of the row, else
+// its extreme.
+func emitExtreme(t ty) {
+	T := t.ll
+	emit(`ext:`)
+	emit(`  %%wantmax = icmp eq i32 %%op, 1`)
+	emit(`  %%e0 = load %s, %s %%row, align %d`, T, ptr(t), t.size)
+	emit(`  %%eany = icmp sgt i64 %%m, 1`)
+	emit(`  br i1 %%eany, label %%eloop, label %%edone`)
+	emit(`eloop:`)
+	emit(`  %%ej = phi i64 [ 1, %%ext ], [ %%ej1, %%estep ]`)
+	emit(`  %%best = phi %s [ %%e0, %%ext ], [ %%best1, %%estep ]`, T)
+	if t.float {
+		emit(`  %%bnan = fcmp uno %s %%best, 0.0`, T)
+		emit(`  br i1 %%bnan, label %%edone, label %%ebody`)
+	} else {
+		emit(`  br label %%ebody`)
+	}
+	emit(`ebody:`)
+	emit(`  %%ep = getelementptr %s, %s %%row, i64 %%ej`, T, ptr(t))
+	emit(`  %%ev = load %s, %s %%ep, align %d`, T, ptr(t), t.size)
+	if t.float {
+		emit(`  %%egt = fcmp ogt %s %%ev, %%best`, T)
+		emit(`  %%elt = fcmp olt %s %%ev, %%best`, T)
+		emit(`  %%evnan = fcmp uno %s %%ev, 0.0`, T)
+	} else {
+		emit(`  %%egt = icmp sgt %s %%ev, %%best`, T)
+		emit(`  %%elt = icmp slt %s %%ev, %%best`, T)
+		emit(`  %%evnan = or i1 0, 0`)
+	}
+	emit(`  %%ebetter0 = select i1 %%wantmax, i1 %%egt, i1 %%elt`)
+	emit(`  %%ebetter = or i1 %%ebetter0, %%evnan`)
+	emit(`  %%best1 = select i1 %%ebetter, %s %%ev, %s %%best`, T, T)
+	emit(`  br label %%estep`)
+	emit(`estep:`)
+	emit(`  %%ej1 = add i64 %%ej, 1`)
+	emit(`  %%emore = icmp slt i64 %%ej1, %%m`)
+	emit(`  br i1 %%emore, label %%eloop, label %%edone`)
+	emit(`edone:`)
+	if t.float {
+		emit(`  %%eres = phi %s [ %%e0, %%ext ], [ %%best, %%eloop ], [ %%best1, %%estep ]`, T)
+	} else {
+		emit(`  %%eres = phi %s [ %%e0, %%ext ], [ %%best1, %%estep ]`, T)
+	}
+	emit(`  store %s %%eres, %s %%po, align %d`, T, ptr(t), t.size)
+	emit(`  br label %%latch`)
 }
