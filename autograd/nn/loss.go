@@ -49,7 +49,7 @@ func CrossEntropyLoss(logits, target *tensor.Tensor) *tensor.Tensor {
 	}
 	// A one-hot mask picks each row's target log-probability: composite ops, so the backward
 	// rules of Mul, Sum and LogSoftmax give the gradient softmax - onehot.
-	onehot := target.Unsqueeze(1).Eq(tensor.Arange(c)).ToDType(logits.DType())
+	onehot := target.Unsqueeze(1).Eq(tensor.Arange(c, tensor.WithDevice(target.Device().String()))).ToDType(logits.DType())
 	return lsm.Mul(onehot).Sum().Div(float64(n)).Neg()
 }
 
