@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/traefik/yaegi/interp"
+
+	"gotensor/tensor"
 )
 
 // CellError is a failed cell, shaped like a Jupyter error reply: Name is the
@@ -169,6 +171,12 @@ func panicError(p interp.Panic, trace []string, code string) *CellError {
 		}
 	}
 	flushRepeats()
+	// A *tensor.Error is the library saying the cell misused it (a shape or dtype mismatch, as
+	// PyTorch raises RuntimeError): its message and the cell line are the whole story, and the
+	// library's own frames would only bury them.
+	if _, isTensorErr := p.Value.(*tensor.Error); isTensorErr {
+		return e
+	}
 	if frames := compiledFrames(string(p.Stack)); len(frames) > 0 {
 		e.Traceback = append(e.Traceback, "compiled frames:")
 		e.Traceback = append(e.Traceback, frames...)
