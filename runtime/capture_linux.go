@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -98,6 +99,7 @@ func startCapture() (*fdCapture, error) {
 			return nil, fmt.Errorf("pipe: %w", err)
 		}
 		c.seen[i] = make(chan struct{}, 1)
+		growPipe(c.w[i])
 	}
 	// Flush what Go buffered for the real streams (nothing, for *os.File)
 	// and swap the pipes in.
@@ -112,7 +114,38 @@ func startCapture() (*fdCapture, error) {
 		c.done.Add(1)
 		go c.read(i, name)
 	}
+	guardFatalErrors(c.realErr)
 	return c, nil
+}
+
+// A fatal error (a cell's unbounded recursion overflowing the stack, say) stops every goroutine,
+// our pipe readers too, and then the Go runtime writes its report to fd 2, which is our pipe:
+// once the pipe is full that write blocks forever and the kernel hangs instead of dying (so
+// Jupyter never restarts it). Three guards, each cheap:
+//   - a pipe capacity of pipeSize leaves room for the report (the runtime prints the failing
+//     goroutine's frames, elided past 100, and every other goroutine's: tens of kilobytes);
+//   - debug.SetCrashOutput copies the report to the real stderr, where Jupyter's log shows it;
+//   - a stack limit of maxStack (the default is 1 GB) makes a runaway recursion fail in about a
+//     second instead of after four seconds and a gigabyte of memory, while leaving interpreted
+//     recursion tens of thousands of calls deep.
+const (
+	pipeSize = 1 << 20
+	maxStack = 256 << 20
+)
+
+// growPipe raises f's pipe capacity to pipeSize where the system allows it (1 MiB is Linux's
+// default pipe-max-size); failing that, the default 64 KiB stays.
+func growPipe(f *os.File) {
+	_, _, _ = syscall.Syscall(syscall.SYS_FCNTL, f.Fd(), syscall.F_SETPIPE_SZ, pipeSize)
+}
+
+var guardOnce sync.Once
+
+func guardFatalErrors(realErr *os.File) {
+	guardOnce.Do(func() {
+		_ = debug.SetCrashOutput(realErr, debug.CrashOptions{})
+		debug.SetMaxStack(maxStack)
+	})
 }
 
 func (c *fdCapture) real(i int) *os.File {

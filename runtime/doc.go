@@ -181,7 +181,8 @@
 //     reflection errors translated back to Go's messages where known;
 //   - the println builtin writes to standard output;
 //   - unbounded recursion exhausts the Go stack, which no program can
-//     recover from: the kernel process dies (Jupyter restarts it);
+//     recover from: the kernel process dies within about a second (the stack
+//     limit is 256 MB) with the report in Jupyter's log, and Jupyter restarts it;
 //   - a goroutine started by compiled code (not by a cell) that panics
 //     kills the process, as in any Go program;
 //   - bufio on os.Stdin does not reach the front end; use fmt.Scan*;
