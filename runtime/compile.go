@@ -59,6 +59,9 @@ func (s *Session) compileCell(code string) (progs []*interp.Program, cerr *CellE
 			if undef := s.undefinedIn(u.node, snap, cellNames); undef != nil {
 				return nil, compileError(undef, code)
 			}
+			if missing := s.missingMember(u.node); missing != nil {
+				return nil, compileError(missing, code)
+			}
 			p, err = s.retryIndexDefine(u.index)
 		}
 		if err != nil && u.fallback != nil {

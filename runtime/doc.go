@@ -121,7 +121,9 @@
 //     become float literals: yaegi rejects 3.5*math.Pi as mismatched types;
 //   - a top-level `v := x[i]` that yaegi cannot type (x a value of a
 //     compiled type, such as autograd.Grad(...)[0] or strings.Fields(s)[0],
-//     or a string) is compiled as `var v T = x[i]`, T worked out from the
+//     or a string), or a definition computing on such values (sh[0] * sh[1],
+//     g[0].Pow(2), fs[0] + "x", ps[0].Detach()), is compiled as
+//     `var v T = ...`, T worked out from the
 //     compiled symbol tables, the session's globals and the cell's earlier
 //     definitions (also `a, b := x[0], y`, `v, ok := m[k]` and
 //     `v, ok := x.(T)`, `v, ok := <-ch`, which yaegi's compiler panicked

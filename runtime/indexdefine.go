@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -44,6 +45,9 @@ func asIndexDefine(st ast.Stmt) (*ast.AssignStmt, bool) {
 		}
 	}
 	for _, r := range as.Rhs {
+		if len(as.Lhs) == len(as.Rhs) && computesOnIndex(r) {
+			return as, true
+		}
 		switch ast.Unparen(r).(type) {
 		case *ast.IndexExpr:
 			return as, true
@@ -54,6 +58,27 @@ func asIndexDefine(st ast.Stmt) (*ast.AssignStmt, bool) {
 		}
 	}
 	return nil, false
+}
+
+// computesOnIndex reports whether e indexes something or calls a method
+// outside a function literal: sh[0] * sh[1], g[0].Pow(2), vals[0] + 1,
+// which yaegi's global type analysis fails on as it does on a bare index.
+func computesOnIndex(e ast.Expr) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.IndexExpr:
+			found = true
+		case *ast.CallExpr:
+			if _, ok := n.Fun.(*ast.SelectorExpr); ok {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // noteDefines records the top-level single-value definitions of body in
@@ -143,6 +168,18 @@ func (s *Session) typedIndexDefine(d *indexDefine) (ast.Node, error) {
 			// infers itself): a definition of its own.
 			decls = append(decls, &ast.AssignStmt{Lhs: []ast.Expr{id}, TokPos: d.as.TokPos, Tok: token.DEFINE, Rhs: []ast.Expr{d.as.Rhs[i]}})
 			continue
+		}
+		if name == "" && len(d.as.Rhs) == len(ids) {
+			// Compiled in a function body, where yaegi types it, the value
+			// names its own mistake (an unknown method or field).
+			probe := &ast.FuncLit{Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}}, Body: &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{
+				&ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("_")}, TokPos: d.as.TokPos, Tok: token.ASSIGN, Rhs: []ast.Expr{d.as.Rhs[i]}}}, Rbrace: d.as.End()}}
+			if _, err := s.compileAST(&ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{&ast.ExprStmt{X: &ast.CallExpr{Fun: &ast.ParenExpr{Lparen: pos, X: probe, Rparen: pos}, Lparen: pos, Rparen: pos}}}, Rbrace: d.as.End()}); err != nil {
+				var ie *internalError
+				if !errors.As(err, &ie) {
+					return nil, err
+				}
+			}
 		}
 		if name == "" {
 			p := s.in.FileSet().Position(pos)
@@ -270,6 +307,8 @@ func (ty *staticTyper) walk(e ast.Expr) (t reflect.Type, isType bool) {
 		return t, false
 	case *ast.ParenExpr:
 		return ty.walk(e.X)
+	case *ast.BinaryExpr:
+		return ty.binary(e), false
 	case *ast.BasicLit:
 		switch e.Kind {
 		case token.STRING:
@@ -427,4 +466,20 @@ func (ty *staticTyper) typeExpr(e ast.Expr) reflect.Type {
 		}
 	}
 	return nil
+}
+
+// binary types an operation: a comparison is a bool, a shift has its left
+// operand's type, and arithmetic the type of its operand that is not an
+// untyped constant (vals[0] * 2, 2 * vals[0]).
+func (ty *staticTyper) binary(e *ast.BinaryExpr) reflect.Type {
+	switch e.Op {
+	case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ, token.LAND, token.LOR:
+		return reflect.TypeOf(true)
+	case token.SHL, token.SHR:
+		return ty.typeOf(e.X)
+	}
+	if _, ok := untypedConst(e.X); ok {
+		return ty.typeOf(e.Y)
+	}
+	return ty.typeOf(e.X)
 }
