@@ -22,6 +22,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"gotensor/install"
 	"gotensor/kernel"
@@ -191,10 +192,31 @@ func runKernel(connectionFile string) error {
 			}
 		}
 	}()
+	// A kernel whose front end died (killed, crashed) would otherwise run on, a runaway cell
+	// spinning forever. Like ipykernel, poll for the parent's death when Jupyter says who the
+	// parent is (JPY_PARENT_PID, set by jupyter_client's launcher).
+	if os.Getenv("JPY_PARENT_PID") != "" {
+		go watchParent(os.Getppid(), os.Getppid, time.Second, func() {
+			fmt.Fprintln(logw, "gotensor: the process that started the kernel is gone; shutting down")
+			k.Shutdown(false)
+		})
+	}
 	if _, err := k.Run(context.Background()); err != nil {
 		return err
 	}
 	return nil
+}
+
+// watchParent calls gone once getppid stops returning parent (the parent died and the kernel
+// was re-parented), checking every interval.
+func watchParent(parent int, getppid func() int, interval time.Duration, gone func()) {
+	for {
+		time.Sleep(interval)
+		if getppid() != parent {
+			gone()
+			return
+		}
+	}
 }
 
 func goLanguageInfo() kernel.LanguageInfo {
