@@ -96,6 +96,9 @@ func New(data any, opts ...Option) *Tensor {
 	}
 	var l literal
 	l.walk(reflect.ValueOf(data), 0)
+	if l.dtype == Undefined {
+		l.dtype = l.empty // an empty []int64{} is int64; an empty []any says nothing
+	}
 	dt := defaultDType(c, l.dtype)
 	if dt == Undefined {
 		dt = DefaultFloat // an empty slice, like torch.tensor([])
@@ -119,10 +122,14 @@ type literal struct {
 	floats []float64
 	ints   []int64
 	bools  []bool
-	seen   bool // the shape is known down to the scalars
+	seen   bool  // the shape is known down to the scalars
+	empty  DType // the element dtype an empty slice's type names, when no number was seen
 }
 
 func (l *literal) walk(v reflect.Value, depth int) {
+	if !v.IsValid() { // tensor.New(nil)
+		fail(ErrValue, "New", "Could not infer dtype of nil")
+	}
 	for v.Kind() == reflect.Interface || v.Kind() == reflect.Pointer {
 		if v.IsNil() {
 			fail(ErrValue, "New", "tensor.New: nil at dim %d", depth)
@@ -141,6 +148,9 @@ func (l *literal) walk(v reflect.Value, depth int) {
 		}
 		if n == 0 {
 			l.seen = true
+			if l.dtype == Undefined {
+				l.empty = elemDType(v.Type())
+			}
 		}
 		for i := 0; i < n; i++ {
 			l.walk(v.Index(i), depth+1)
@@ -155,20 +165,36 @@ func (l *literal) walk(v reflect.Value, depth int) {
 	l.scalar(v)
 }
 
-func (l *literal) scalar(v reflect.Value) {
-	var d DType
-	switch v.Kind() {
+// kindDType is the dtype New gives a Go number of kind k; ok is false for non-numbers.
+func kindDType(k reflect.Kind) (d DType, ok bool) {
+	switch k {
 	case reflect.Float64:
-		d = DefaultFloat
+		return DefaultFloat, true
 	case reflect.Float32:
-		d = Float32
+		return Float32, true
 	case reflect.Int32:
-		d = Int32
+		return Int32, true
 	case reflect.Int, reflect.Int64, reflect.Int8, reflect.Int16, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint, reflect.Uint64:
-		d = Int64
+		return Int64, true
 	case reflect.Bool:
-		d = Bool
-	default:
+		return Bool, true
+	}
+	return Undefined, false
+}
+
+// elemDType is the dtype of the numbers an empty slice of type t would hold ([]int64{} is
+// int64, as an empty int64 NumPy array is in PyTorch), Undefined when t does not say.
+func elemDType(t reflect.Type) DType {
+	for t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	d, _ := kindDType(t.Kind())
+	return d
+}
+
+func (l *literal) scalar(v reflect.Value) {
+	d, ok := kindDType(v.Kind())
+	if !ok {
 		fail(ErrValue, "New", "Could not infer dtype of %v", v.Type())
 	}
 	prev := l.dtype
