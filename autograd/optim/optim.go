@@ -42,6 +42,20 @@ func fail(op, format string, args ...any) {
 	panic(&tensor.Error{Kind: tensor.ErrValue, Op: op, Msg: op + ": " + fmt.Sprintf(format, args...)})
 }
 
+// decayedGrad returns p detached (a view its update writes through) and the step direction
+// d = grad + weightDecay·p, also detached; d is nil when p has no gradient yet.
+func decayedGrad(p *tensor.Tensor, weightDecay float64) (pd, d *tensor.Tensor) {
+	g := p.Grad()
+	if g == nil {
+		return nil, nil
+	}
+	pd, d = p.Detach(), g.Detach()
+	if weightDecay != 0 {
+		d = d.Add(pd.Mul(weightDecay))
+	}
+	return pd, d
+}
+
 func zeroGrads(params []*tensor.Tensor) {
 	for _, p := range params {
 		p.ZeroGrad()
@@ -92,14 +106,9 @@ func (o *SGD) ZeroGrad() { zeroGrads(o.Params) }
 // step's buffer is d itself).
 func (o *SGD) Step() {
 	for i, p := range o.Params {
-		g := p.Grad()
-		if g == nil {
+		pd, d := decayedGrad(p, o.WeightDecay)
+		if d == nil {
 			continue
-		}
-		pd := p.Detach()
-		d := g.Detach()
-		if o.WeightDecay != 0 {
-			d = d.Add(pd.Mul(o.WeightDecay))
 		}
 		if o.Momentum != 0 {
 			if o.bufs[i] == nil {
@@ -169,14 +178,9 @@ func (o *Adam) ZeroGrad() { zeroGrads(o.Params) }
 // p -= LR/(1-β1ᵗ) · m / (√v/√(1-β2ᵗ) + Eps).
 func (o *Adam) Step() {
 	for i, p := range o.Params {
-		g := p.Grad()
-		if g == nil {
+		pd, d := decayedGrad(p, o.WeightDecay)
+		if d == nil {
 			continue
-		}
-		pd := p.Detach()
-		d := g.Detach()
-		if o.WeightDecay != 0 {
-			d = d.Add(pd.Mul(o.WeightDecay))
 		}
 		if o.m[i] == nil {
 			o.m[i] = tensor.ZerosLike(pd)
