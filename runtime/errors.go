@@ -83,7 +83,7 @@ func syntaxError(err error, code string) *CellError {
 	list.Sort()
 	e := &CellError{Name: "SyntaxError"}
 	for i, se := range list {
-		l := located{se.Pos.Line, se.Pos.Column, se.Msg}
+		l := pastEnd(located{se.Pos.Line, se.Pos.Column, se.Msg}, code)
 		if i == 0 {
 			e.Value = fmt.Sprintf("cell line %d, column %d: %s", l.line, l.col, l.msg)
 		}
@@ -93,6 +93,28 @@ func syntaxError(err error, code string) *CellError {
 		}
 	}
 	return e
+}
+
+// pastEnd moves an error found after the end of the cell's code (in the
+// wrapper the pre-pass puts around it: a cell ending in `y := x +` fails at
+// the wrapper's closing brace) to the end of the cell's last non-blank line,
+// as found at the end of the cell.
+func pastEnd(l located, code string) located {
+	lines := strings.Split(code, "\n")
+	last := len(lines)
+	for last > 1 && strings.TrimSpace(lines[last-1]) == "" {
+		last--
+	}
+	text := strings.TrimRight(lines[last-1], " \t\r")
+	if l.line < last || l.line == last && l.col <= len(text) {
+		return l
+	}
+	for _, found := range []string{"found '}'", "found 'EOF'", "found newline"} {
+		if strings.HasSuffix(l.msg, found) {
+			l.msg = strings.TrimSuffix(l.msg, found) + "found end of cell"
+		}
+	}
+	return located{last, len(text) + 1, l.msg}
 }
 
 // compileError reports a yaegi compile error at the cell's own line:column.
