@@ -98,7 +98,8 @@
 //     other yaegi compiler panic is a compile error at the cell line it
 //     names, with a hint, never the panic text;
 //   - a top-level var declaration whose value uses a variable of an earlier
-//     cell or of a statement (x := 1; var y = x) is run as a statement
+//     cell or of a statement (x := 1; var y = x), or a typed one calling a
+//     generic function (yaegi left it zero), is run as a statement
 //     after the cell's declarations (yaegi failed it as "variable
 //     definition loop"): var y T = x becomes var y T plus y = x, an
 //     untyped var y = x becomes y := x; so do the comma-ok forms
@@ -155,8 +156,15 @@
 //     an arbitrary function) fails with "nil type": convert it, int(n);
 //   - generic functions cannot infer a type parameter from untyped float
 //     constants (Sum(1.5, 2.5)): write Sum[float64](1.5, 2.5) or use typed
-//     arguments; generic functions and types of compiled packages are not
-//     exported to cells (yaegi's extractor skips them);
+//     arguments; nor one that only a function argument's result gives
+//     (Map[T, U any](xs []T, f func(T) U) []U called as Map(xs, func(i int)
+//     string {...}) fails as "cannot use type func(int) string as type
+//     func(int) int"): instantiate explicitly, Map[int, string](xs, f).
+//     At a cell's top level, a variable defined by a generic call needs
+//     its type (var ms []string = Map[int, string](xs, f)), since
+//     ms := Map[int, string](...) fails as "not a generic type"; generic
+//     functions and types of compiled packages are not exported to cells
+//     (yaegi's extractor skips them);
 //   - a value of a cell-defined type stored in an interface-typed global
 //     (var v any = T{}) loses its methods: shown with %v, not String();
 //     values of cell-defined types lose their methods when passed to compiled

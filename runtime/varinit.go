@@ -3,6 +3,7 @@ package runtime
 import (
 	"go/ast"
 	"go/token"
+	"strings"
 )
 
 // yaegi v0.16.1 orders the initialization of a compile's global variables
@@ -15,7 +16,8 @@ import (
 // case, and the only one where a function of the same cell may use an
 // untyped variable) stay as they are, but for the comma-ok forms
 // (var v, ok = m[k], x.(T), <-ch), which yaegi's compiler panics on in a
-// declaration.
+// declaration, and typed ones calling a generic instance (see
+// callsInstance).
 func (p *prep) liftVarInits(f *ast.File) []ast.Stmt {
 	var lifted []ast.Stmt
 	decls := f.Decls[:0]
@@ -30,7 +32,8 @@ func (p *prep) liftVarInits(f *ast.File) []ast.Stmt {
 			vs := sp.(*ast.ValueSpec)
 			p.noteVarSpec(vs)
 			commaOK := len(vs.Names) == 2 && len(vs.Values) == 1 && vs.Type == nil && multiValue(vs.Values[0], 2) && !isCall(vs.Values[0])
-			if len(vs.Values) == 0 || !commaOK && !p.usesOuterVar(vs.Values) {
+			generic := vs.Type != nil && p.callsGeneric(vs.Values)
+			if len(vs.Values) == 0 || !commaOK && !generic && !p.usesOuterVar(vs.Values) {
 				specs = append(specs, vs)
 				continue
 			}
@@ -89,6 +92,33 @@ func (p *prep) isOuterVar(name string) bool {
 	}
 	_, ok := p.s.comp.globals[name]
 	return ok
+}
+
+// callsGeneric reports whether values call a generic function: an
+// instance (Map[int, string](...), or a call written F[T](...)) or a
+// generic function a cell declared (Map(xs, f)). yaegi v0.16.1 leaves a
+// typed global declared with such a value at its zero value, or fails it as
+// "variable definition loop", so the declaration is lifted (var v T;
+// v = ...).
+func (p *prep) callsGeneric(values []ast.Expr) bool {
+	c := p.s.comp
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	found := false
+	for _, v := range values {
+		ast.Inspect(v, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				switch fun := ast.Unparen(call.Fun).(type) {
+				case *ast.IndexExpr, *ast.IndexListExpr:
+					found = true
+				case *ast.Ident:
+					found = strings.HasPrefix(c.cellDocs[fun.Name], "func "+fun.Name+"[")
+				}
+			}
+			return !found
+		})
+	}
+	return found
 }
 
 func isCall(e ast.Expr) bool {
