@@ -375,6 +375,8 @@ func (p *prep) decls(seg segment) *CellError {
 		}
 	}
 	p.s.comp.noteDecls(p.fset, f)
+	p.s.noteGenerics(f)
+	p.s.instantiateGenerics(f, p.defs)
 	lifted := p.liftVarInits(f)
 	p.s.newRewriter(p.oracle).rewrite(f)
 	for _, name := range declaredNames(f) {
@@ -399,6 +401,7 @@ func (p *prep) stmts(seg segment, last bool) *CellError {
 	if err := p.s.precheck(body); err != nil {
 		return compileError(err, p.code)
 	}
+	p.s.instantiateGenerics(body, p.defs)
 	return p.stmtUnits(body, last)
 }
 

@@ -138,6 +138,13 @@
 //     in an if. Where a call cannot move (a for loop's init or post
 //     statement) the prelude's generic min and max serve the predeclared
 //     types, and a compiled named type is a compile error that says so;
+//   - a call of a cell's generic function with a type parameter only a
+//     function parameter's result gives (Map(xs, func(i int) string {...})
+//     of Map[T, U any](xs []T, f func(T) U) []U), which yaegi infers
+//     wrongly, gets its type arguments written out (Map[int, string]),
+//     unified from the argument types the source spells (function and
+//     composite literals) or the session knows (globals and compiled
+//     calls of types it can write);
 //   - `go f(x)` becomes a goroutine that evaluates f and x first, as Go
 //     does, and recovers a panic to report it on the cell's stderr instead
 //     of killing the process;
@@ -156,11 +163,15 @@
 //     an arbitrary function) fails with "nil type": convert it, int(n);
 //   - generic functions cannot infer a type parameter from untyped float
 //     constants (Sum(1.5, 2.5)): write Sum[float64](1.5, 2.5) or use typed
-//     arguments; nor one that only a function argument's result gives
-//     (Map[T, U any](xs []T, f func(T) U) []U called as Map(xs, func(i int)
-//     string {...}) fails as "cannot use type func(int) string as type
-//     func(int) int"): instantiate explicitly, Map[int, string](xs, f).
-//     At a cell's top level, a variable defined by a generic call needs
+//     arguments; a type parameter that only a function argument's result
+//     gives (Map[T, U any](xs []T, f func(T) U) []U) is inferred by the
+//     pre-pass (see above) only when that argument is a function literal
+//     (not a named function or a variable holding one): otherwise
+//     yaegi fails it as "cannot use type func(int) string as type func(int)
+//     int", and explicit instantiation works, Map[int, string](xs, f).
+//     A generic function's body is checked only when called: an undefined
+//     name in it panics at the call ("index out of range [0] with length
+//     0"), not at its declaration. At a cell's top level, a variable defined by a generic call needs
 //     its type (var ms []string = Map[int, string](xs, f)), since
 //     ms := Map[int, string](...) fails as "not a generic type"; generic
 //     functions and types of compiled packages are not exported to cells

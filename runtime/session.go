@@ -74,6 +74,9 @@ type Session struct {
 	handles  map[string]bool   // variables holding display handles (see rewriter.richArg)
 	fresh    int               // the pre-pass's counter for generated names
 	shadowed map[string]bool   // min or max, once a cell declared its own
+	// generics are the cell-declared generic functions whose calls the
+	// pre-pass may instantiate (see geninfer.go).
+	generics map[string]*ast.FuncType
 
 	cur     atomic.Pointer[cellRun] // the running cell, nil between cells
 	stdout  *orderedWriter
@@ -113,7 +116,7 @@ var preImported = []importSpec{
 // gotensor packages and the prelude loaded, and (unless opts.NoFDCapture)
 // file descriptors 1 and 2 captured.
 func New(opts Options) (*Session, error) {
-	s := &Session{opts: opts, imports: map[string]string{}, handles: map[string]bool{}, shadowed: map[string]bool{}}
+	s := &Session{opts: opts, imports: map[string]string{}, handles: map[string]bool{}, shadowed: map[string]bool{}, generics: map[string]*ast.FuncType{}}
 	s.logOut = os.Stderr
 	if !opts.NoFDCapture {
 		c, err := acquireCapture()

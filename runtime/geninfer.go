@@ -1,0 +1,214 @@
+package runtime
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+)
+
+// yaegi v0.16.1 infers a type parameter that only a function argument's
+// result gives wrongly: Map[T, U any](xs []T, f func(T) U) called as
+// Map(xs, func(i int) string {...}) fails as "cannot use type func(int)
+// string as type func(int) int". Go's inference is a unification of the
+// parameter types with the argument types; this pre-pass step does it on
+// the source for calls of generic functions a cell declared where such a
+// parameter exists, with the types written in the arguments (function
+// literals, composite literals, conversions) or known for globals, and
+// writes the type arguments out: Map[int, string](xs, func...). Anything
+// it cannot work out stays as written.
+
+// noteGenerics records the generic functions f declares whose type
+// parameters include one given only by a function parameter's result.
+func (s *Session) noteGenerics(f *ast.File) {
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Recv != nil {
+			continue
+		}
+		if fd.Type.TypeParams == nil || !funcResultParam(fd.Type) {
+			delete(s.generics, fd.Name.Name)
+			continue
+		}
+		s.generics[fd.Name.Name] = fd.Type
+	}
+}
+
+// funcResultParam reports whether a parameter of ft has a function type
+// with results.
+func funcResultParam(ft *ast.FuncType) bool {
+	for _, p := range ft.Params.List {
+		if pf, ok := p.Type.(*ast.FuncType); ok && pf.Results != nil && len(pf.Results.List) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// instantiateGenerics rewrites the calls under n of the recorded generic
+// functions whose type arguments unification finds.
+func (s *Session) instantiateGenerics(n ast.Node, defs map[string]ast.Expr) {
+	if len(s.generics) == 0 {
+		return
+	}
+	ast.Inspect(n, func(x ast.Node) bool {
+		call, ok := x.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		id, ok := call.Fun.(*ast.Ident)
+		if !ok {
+			return true
+		}
+		ft := s.generics[id.Name]
+		if _, local := defs[id.Name]; ft == nil || local {
+			return true
+		}
+		if args := s.inferTypeArgs(ft, call.Args, defs); args != nil {
+			if len(args) == 1 {
+				call.Fun = &ast.IndexExpr{X: id, Lbrack: id.End(), Index: args[0], Rbrack: id.End()}
+			} else {
+				call.Fun = &ast.IndexListExpr{X: id, Lbrack: id.End(), Indices: args, Rbrack: id.End()}
+			}
+		}
+		return true
+	})
+}
+
+// inferTypeArgs unifies ft's parameter types with the arguments' types;
+// nil unless every type parameter is found.
+func (s *Session) inferTypeArgs(ft *ast.FuncType, args []ast.Expr, defs map[string]ast.Expr) []ast.Expr {
+	var names []string
+	bound := map[string]string{}
+	for _, f := range ft.TypeParams.List {
+		for _, n := range f.Names {
+			names = append(names, n.Name)
+			bound[n.Name] = ""
+		}
+	}
+	var params []ast.Expr
+	for _, f := range ft.Params.List {
+		if _, ok := f.Type.(*ast.Ellipsis); ok {
+			return nil // variadic: left to yaegi
+		}
+		for range max(1, len(f.Names)) {
+			params = append(params, f.Type)
+		}
+	}
+	if len(params) != len(args) {
+		return nil
+	}
+	ty := &staticTyper{s: s, defs: defs, seen: map[string]bool{}}
+	fset := token.NewFileSet()
+	for i, a := range args {
+		at := s.argType(ty, a)
+		if at == nil {
+			continue
+		}
+		if !unify(params[i], at, bound, fset) {
+			return nil
+		}
+	}
+	out := make([]ast.Expr, len(names))
+	for i, n := range names {
+		if bound[n] == "" {
+			return nil
+		}
+		e, err := parser.ParseExpr(bound[n])
+		if err != nil {
+			return nil
+		}
+		pos := args[0].Pos()
+		ast.Inspect(e, func(n ast.Node) bool { setPos(n, pos); return true })
+		out[i] = e
+	}
+	return out
+}
+
+// argType is an argument's type as written in the source, or nil.
+func (s *Session) argType(ty *staticTyper, a ast.Expr) ast.Expr {
+	switch a := ast.Unparen(a).(type) {
+	case *ast.FuncLit:
+		return a.Type
+	case *ast.CompositeLit:
+		return a.Type
+	}
+	if t := ty.typeOf(a); t != nil {
+		if src := s.typeSource(t); src != "" {
+			if e, err := parser.ParseExpr(src); err == nil {
+				return e
+			}
+		}
+	}
+	return nil
+}
+
+// unify matches a parameter type against an argument type, binding the
+// type parameters (bound's keys) it meets; false on a conflict.
+func unify(p, a ast.Expr, bound map[string]string, fset *token.FileSet) bool {
+	if a == nil {
+		return true
+	}
+	switch p := p.(type) {
+	case *ast.Ident:
+		if prev, ok := bound[p.Name]; ok {
+			got := nodeString(fset, a)
+			if prev != "" && prev != got {
+				return false
+			}
+			bound[p.Name] = got
+		}
+		return true
+	case *ast.ParenExpr:
+		return unify(p.X, a, bound, fset)
+	case *ast.StarExpr:
+		if a, ok := a.(*ast.StarExpr); ok {
+			return unify(p.X, a.X, bound, fset)
+		}
+	case *ast.ArrayType:
+		if a, ok := a.(*ast.ArrayType); ok && (p.Len == nil) == (a.Len == nil) {
+			return unify(p.Elt, a.Elt, bound, fset)
+		}
+	case *ast.MapType:
+		if a, ok := a.(*ast.MapType); ok {
+			return unify(p.Key, a.Key, bound, fset) && unify(p.Value, a.Value, bound, fset)
+		}
+	case *ast.ChanType:
+		if a, ok := a.(*ast.ChanType); ok {
+			return unify(p.Value, a.Value, bound, fset)
+		}
+	case *ast.FuncType:
+		if a, ok := a.(*ast.FuncType); ok {
+			return unifyFields(p.Params, a.Params, bound, fset) && unifyFields(p.Results, a.Results, bound, fset)
+		}
+	case *ast.SelectorExpr, *ast.IndexExpr, *ast.IndexListExpr, *ast.InterfaceType, *ast.StructType:
+		return true // a named or interface type: no binding from here
+	}
+	return false // shapes differ: yaegi reports the mismatch
+}
+
+// unifyFields unifies two parameter or result lists, one type per value.
+func unifyFields(p, a *ast.FieldList, bound map[string]string, fset *token.FileSet) bool {
+	pt, at := fieldTypes(p), fieldTypes(a)
+	if len(pt) != len(at) {
+		return false
+	}
+	for i := range pt {
+		if !unify(pt[i], at[i], bound, fset) {
+			return false
+		}
+	}
+	return true
+}
+
+func fieldTypes(l *ast.FieldList) []ast.Expr {
+	if l == nil {
+		return nil
+	}
+	var out []ast.Expr
+	for _, f := range l.List {
+		for range max(1, len(f.Names)) {
+			out = append(out, f.Type)
+		}
+	}
+	return out
+}
