@@ -402,6 +402,7 @@ func (p *prep) stmts(seg segment, last bool) *CellError {
 		return compileError(err, p.code)
 	}
 	p.s.instantiateGenerics(body, p.defs)
+	p.s.typeGenericDefines(body, p.defs)
 	return p.stmtUnits(body, last)
 }
 

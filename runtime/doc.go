@@ -144,7 +144,10 @@
 //     wrongly, gets its type arguments written out (Map[int, string]),
 //     unified from the argument types the source spells (function and
 //     composite literals) or the session knows (globals and compiled
-//     calls of types it can write);
+//     calls of types it can write); a top-level v := G[A, B](...) of a
+//     cell's generic function becomes var v R plus v = G[A, B](...), R its
+//     result type with the type arguments put in (yaegi failed it as "not
+//     a generic type");
 //   - `go f(x)` becomes a goroutine that evaluates f and x first, as Go
 //     does, and recovers a panic to report it on the cell's stderr instead
 //     of killing the process;
@@ -171,9 +174,11 @@
 //     int", and explicit instantiation works, Map[int, string](xs, f).
 //     A generic function's body is checked only when called: an undefined
 //     name in it panics at the call ("index out of range [0] with length
-//     0"), not at its declaration. At a cell's top level, a variable defined by a generic call needs
-//     its type (var ms []string = Map[int, string](xs, f)), since
-//     ms := Map[int, string](...) fails as "not a generic type"; generic
+//     0"), not at its declaration. At a cell's top level, a variable
+//     defined by a generic call whose type arguments are not written or
+//     inferred by the pre-pass (ms := Pair(k, v)) fails as "not a generic
+//     type" or a compile panic: write them (Pair[string, int](k, v)) or
+//     declare its type (var ms map[string]int = Pair(k, v)); generic
 //     functions and types of compiled packages are not exported to cells
 //     (yaegi's extractor skips them);
 //   - a value of a cell-defined type stored in an interface-typed global

@@ -17,15 +17,14 @@ import (
 // writes the type arguments out: Map[int, string](xs, func...). Anything
 // it cannot work out stays as written.
 
-// noteGenerics records the generic functions f declares whose type
-// parameters include one given only by a function parameter's result.
+// noteGenerics records the generic functions f declares.
 func (s *Session) noteGenerics(f *ast.File) {
 	for _, d := range f.Decls {
 		fd, ok := d.(*ast.FuncDecl)
 		if !ok || fd.Recv != nil {
 			continue
 		}
-		if fd.Type.TypeParams == nil || !funcResultParam(fd.Type) {
+		if fd.Type.TypeParams == nil {
 			delete(s.generics, fd.Name.Name)
 			continue
 		}
@@ -60,7 +59,7 @@ func (s *Session) instantiateGenerics(n ast.Node, defs map[string]ast.Expr) {
 			return true
 		}
 		ft := s.generics[id.Name]
-		if _, local := defs[id.Name]; ft == nil || local {
+		if _, local := defs[id.Name]; ft == nil || local || !funcResultParam(ft) {
 			return true
 		}
 		if args := s.inferTypeArgs(ft, call.Args, defs); args != nil {
@@ -211,4 +210,95 @@ func fieldTypes(l *ast.FieldList) []ast.Expr {
 		}
 	}
 	return out
+}
+
+// typeGenericDefines turns a top-level `v := G[A, B](...)` of a cell's
+// generic function G with one result into `var v R; v = G[A, B](...)`, R
+// the result type with the type arguments put in: yaegi v0.16.1 fails the
+// definition as "not a generic type".
+func (s *Session) typeGenericDefines(body *ast.BlockStmt, defs map[string]ast.Expr) {
+	var out []ast.Stmt
+	for _, st := range body.List {
+		out = append(out, st)
+		as, ok := st.(*ast.AssignStmt)
+		if !ok || as.Tok != token.DEFINE || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
+			continue
+		}
+		id, ok := as.Lhs[0].(*ast.Ident)
+		call, ok2 := ast.Unparen(as.Rhs[0]).(*ast.CallExpr)
+		if !ok || !ok2 || id.Name == "_" {
+			continue
+		}
+		var fn ast.Expr
+		var targs []ast.Expr
+		switch f := call.Fun.(type) {
+		case *ast.IndexExpr:
+			fn, targs = f.X, []ast.Expr{f.Index}
+		case *ast.IndexListExpr:
+			fn, targs = f.X, f.Indices
+		}
+		g, ok := fn.(*ast.Ident)
+		if !ok {
+			continue
+		}
+		ft := s.generics[g.Name]
+		if _, local := defs[g.Name]; ft == nil || local || ft.Results == nil || len(fieldTypes(ft.Results)) != 1 {
+			continue
+		}
+		fset := token.NewFileSet()
+		subst := map[string]string{}
+		i := 0
+		for _, f := range ft.TypeParams.List {
+			for _, n := range f.Names {
+				if i < len(targs) {
+					subst[n.Name] = nodeString(fset, targs[i])
+				}
+				i++
+			}
+		}
+		if i != len(targs) {
+			continue
+		}
+		src := substType(fieldTypes(ft.Results)[0], subst, fset)
+		typ, err := parser.ParseExpr(src)
+		if src == "" || err != nil {
+			continue
+		}
+		ast.Inspect(typ, func(n ast.Node) bool { setPos(n, as.Pos()); return true })
+		out[len(out)-1] = &ast.DeclStmt{Decl: &ast.GenDecl{TokPos: as.Pos(), Tok: token.VAR, Specs: []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{id}, Type: typ}}}}
+		out = append(out, &ast.AssignStmt{Lhs: []ast.Expr{&ast.Ident{Name: id.Name, NamePos: id.Pos()}}, TokPos: as.TokPos, Tok: token.ASSIGN, Rhs: as.Rhs})
+	}
+	body.List = out
+}
+
+// substType writes a type expression with type parameters replaced; ""
+// for a form it does not follow.
+func substType(e ast.Expr, subst map[string]string, fset *token.FileSet) string {
+	sub := func(x ast.Expr) string { return substType(x, subst, fset) }
+	switch e := e.(type) {
+	case *ast.Ident:
+		if t, ok := subst[e.Name]; ok {
+			return t
+		}
+		return e.Name
+	case *ast.SelectorExpr:
+		return nodeString(fset, e)
+	case *ast.ParenExpr:
+		return sub(e.X)
+	case *ast.StarExpr:
+		if x := sub(e.X); x != "" {
+			return "*" + x
+		}
+	case *ast.ArrayType:
+		if e.Len == nil {
+			if x := sub(e.Elt); x != "" {
+				return "[]" + x
+			}
+		}
+	case *ast.MapType:
+		if k, v := sub(e.Key), sub(e.Value); k != "" && v != "" {
+			return "map[" + k + "]" + v
+		}
+	}
+	return ""
 }
