@@ -28,15 +28,23 @@ type compileUnit struct {
 	// index is set for a top-level `name := x[i]`, retried with its type
 	// written out when yaegi cannot infer it (see indexdefine.go).
 	index *indexDefine
+	// liftedVar is set for the assignment of a lifted var declaration
+	// (see varinit.go): if it panics, the variable is taken back.
+	liftedVar bool
 }
 
 // compileCell parses, rewrites and compiles every segment of a cell. On any
 // error the interpreter's symbols are restored, so a failed cell leaves
 // nothing half-defined behind.
-func (s *Session) compileCell(code string) (progs []*interp.Program, cerr *CellError) {
+//
+// undo holds, for each program that is one top-level definition, the
+// symbols its names had before it (an invalid Value for none): a
+// definition that panics (z := vals[9] * 2) is taken back, as Go never
+// binds z.
+func (s *Session) compileCell(code string) (progs []*interp.Program, undo []map[string]reflect.Value, cerr *CellError) {
 	units, cerr := s.prepare(code)
 	if cerr != nil {
-		return nil, cerr
+		return nil, nil, cerr
 	}
 	snap := s.syms.snapshot()
 	importsBefore := make(map[string]string, len(s.imports))
@@ -51,16 +59,17 @@ func (s *Session) compileCell(code string) (progs []*interp.Program, cerr *CellE
 	}()
 	cellNames := map[string]bool{} // what the cell's compiled units define
 	for _, u := range units {
+		prev := s.definitionSymbols(u.node, u.liftedVar, snap)
 		for _, name := range u.forget {
 			s.syms.forget(name)
 		}
 		p, err := s.compileAST(u.node)
 		if err != nil && u.index != nil && indexRetryable(err) {
 			if undef := s.undefinedIn(u.node, snap, cellNames); undef != nil {
-				return nil, compileError(undef, code)
+				return nil, nil, compileError(undef, code)
 			}
 			if missing := s.missingMember(u.node); missing != nil {
-				return nil, compileError(missing, code)
+				return nil, nil, compileError(missing, code)
 			}
 			p, err = s.retryIndexDefine(u.index)
 		}
@@ -71,19 +80,56 @@ func (s *Session) compileCell(code string) (progs []*interp.Program, cerr *CellE
 			var ie *internalError
 			if errors.As(err, &ie) {
 				if undef := s.undefinedIn(u.node, snap, cellNames); undef != nil {
-					return nil, compileError(undef, code) // yaegi panics on some undefined names
+					return nil, nil, compileError(undef, code) // yaegi panics on some undefined names
 				}
-				return nil, compileError(s.explainInternal(ie), code)
+				return nil, nil, compileError(s.explainInternal(ie), code)
 			}
-			return nil, compileError(s.explain(err, u.node, snap, cellNames), code)
+			return nil, nil, compileError(s.explain(err, u.node, snap, cellNames), code)
 		}
 		for _, sp := range u.importSpecs {
 			s.imports[sp.name] = sp.path
 		}
 		unitNames(u.node, cellNames)
 		progs = append(progs, p)
+		undo = append(undo, prev)
 	}
-	return progs, nil
+	return progs, undo, nil
+}
+
+// definitionSymbols returns the current symbols of the names a unit of
+// one top-level definition (v := ..., var v T = ...) defines, or nil for
+// any other unit; for the assignment of a lifted var declaration, their
+// symbols from before the cell.
+func (s *Session) definitionSymbols(n ast.Node, liftedVar bool, before map[string]reflect.Value) map[string]reflect.Value {
+	b, ok := n.(*ast.BlockStmt)
+	if !ok || len(b.List) != 1 {
+		return nil
+	}
+	switch st := b.List[0].(type) {
+	case *ast.AssignStmt:
+		if liftedVar && st.Tok == token.ASSIGN {
+			prev := map[string]reflect.Value{}
+			for _, l := range st.Lhs {
+				if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+					prev[id.Name] = before[id.Name]
+				}
+			}
+			return prev
+		}
+		if st.Tok != token.DEFINE {
+			return nil
+		}
+	case *ast.DeclStmt:
+	default:
+		return nil
+	}
+	names := map[string]bool{}
+	unitNames(n, names)
+	prev := make(map[string]reflect.Value, len(names))
+	for name := range names {
+		prev[name] = s.syms.lookup(name)
+	}
+	return prev
 }
 
 // unitNames adds the package-level names a compiled unit defines to names.
@@ -311,6 +357,8 @@ type prep struct {
 	defs    map[string]ast.Expr // the cell's top-level definitions so far (name → value)
 	program bool                // the cell has a package clause
 	hasMain bool                // the cell declares func main
+	// lifted are the assignments liftVarInits made of var declarations.
+	lifted map[ast.Stmt]bool
 }
 
 // imports keeps the imports the session does not have yet.
@@ -444,7 +492,7 @@ func (p *prep) stmtUnits(body *ast.BlockStmt, last bool) *CellError {
 		}
 	}
 	for _, st := range body.List[:split] {
-		p.units = append(p.units, compileUnit{node: &ast.BlockStmt{Lbrace: st.Pos(), List: []ast.Stmt{st}, Rbrace: st.End()}, index: index[st]})
+		p.units = append(p.units, compileUnit{node: &ast.BlockStmt{Lbrace: st.Pos(), List: []ast.Stmt{st}, Rbrace: st.End()}, index: index[st], liftedVar: p.lifted[st]})
 	}
 	rest := body.List[split:]
 	switch {

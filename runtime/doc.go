@@ -10,7 +10,8 @@
 // them may be redefined, a function or variable even with a new type. Cells
 // mix declarations and statements freely. A cell that fails to compile
 // leaves the session exactly as it was; a cell that panics keeps what ran
-// before the panic (as a Python cell does). A whole program pasted into a
+// before the panic (as a Python cell does), but not the variable whose
+// definition panicked (z := xs[9] leaves z undefined, or as it was). A whole program pasted into a
 // cell (package clause, imports, func main) runs: its main is called once.
 // A func main declared in an ordinary cell is kept under another name, since
 // yaegi would otherwise run it after every later cell.

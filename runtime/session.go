@@ -249,7 +249,7 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (*Result
 		}
 	}()
 
-	progs, cerr := s.compileCell(code)
+	progs, undo, cerr := s.compileCell(code)
 	s.dropInternalLog(run) // also after a retry that compiled
 	if cerr != nil {
 		return nil, cerr
@@ -257,8 +257,13 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (*Result
 	// One cancellation channel for the whole cell, so an interrupt also
 	// releases goroutines that earlier statements of the cell started.
 	cancel := make(chan struct{})
-	for _, p := range progs {
+	for i, p := range progs {
 		if err := s.run(ctx, run, p, code, cancel); err != nil {
+			if s.zombie == nil { // not while the run may still write them
+				for name, sym := range undo[i] {
+					s.syms.set(name, sym)
+				}
+			}
 			return nil, err
 		}
 	}

@@ -46,7 +46,12 @@ func (p *prep) liftVarInits(f *ast.File) []ast.Stmt {
 				tok = token.ASSIGN
 				specs = append(specs, &ast.ValueSpec{Doc: vs.Doc, Names: vs.Names, Type: vs.Type, Comment: vs.Comment})
 			}
-			lifted = append(lifted, &ast.AssignStmt{Lhs: lhs, TokPos: vs.Pos(), Tok: tok, Rhs: vs.Values})
+			as := &ast.AssignStmt{Lhs: lhs, TokPos: vs.Pos(), Tok: tok, Rhs: vs.Values}
+			if p.lifted == nil {
+				p.lifted = map[ast.Stmt]bool{}
+			}
+			p.lifted[as] = true
+			lifted = append(lifted, as)
 		}
 		if len(specs) > 0 {
 			g.Specs = specs

@@ -65,6 +65,16 @@ func (t symTable) forget(name string) {
 	t.m.SetMapIndex(reflect.ValueOf(name), reflect.Value{})
 }
 
+// lookup returns name's symbol, an invalid Value when it has none.
+func (t symTable) lookup(name string) reflect.Value {
+	return t.m.MapIndex(reflect.ValueOf(name))
+}
+
+// set puts sym back as name's symbol, or removes name for an invalid sym.
+func (t symTable) set(name string, sym reflect.Value) {
+	t.m.SetMapIndex(reflect.ValueOf(name), sym)
+}
+
 // has reports whether name is defined.
 func (t symTable) has(name string) bool {
 	return t.m.MapIndex(reflect.ValueOf(name)).IsValid()
