@@ -133,10 +133,8 @@ func _gt_bundle(v interface{}) map[string]interface{} {
 	if len(b) > 1 {
 		return b // a compiled type that renders itself: Bundle saw it all
 	}
-	if m, ok := v.(_gtdisplay.MIMEBundler); ok {
-		if _, ok := m.MIMEBundle()["text/plain"]; ok {
-			return b // display.MIME("text/plain", s): its own text wins
-		}
+	if d, ok := v.(_gtdisplay.Data); ok && d["text/plain"] != nil {
+		return b // display.MIME("text/plain", s): its own text wins
 	}
 	hasPlain := false
 	if _gt_hasMIMEBundle(v) {
