@@ -109,88 +109,17 @@ func binaryRun[T number](op binOp, out, a, b *Tensor) {
 }
 
 // binaryRow computes dst[i] = A[oa+i*sa] op B[ob+i*sb]; strides are 0 or 1 on the fast paths.
+// binaryRow computes one row of a binary op: dst[i] = A[oa+i·sa] op B[ob+i·sb]. Contiguous and
+// scalar-broadcast rows of the four arithmetic ops take tight loops the compiler can bounds-check
+// once; everything else takes the general strided loop.
 func binaryRow[T number](op binOp, dst, A []T, oa, sa int, B []T, ob, sb int) {
-	n := len(dst)
-	if sa == 1 && sb == 1 {
-		a, b := A[oa:oa+n], B[ob:ob+n]
-		a, b = a[:len(dst)], b[:len(dst)] // lets the compiler drop bounds checks below
-		switch op {
-		case opAdd:
-			for i := range dst {
-				dst[i] = a[i] + b[i]
-			}
-			return
-		case opSub:
-			for i := range dst {
-				dst[i] = a[i] - b[i]
-			}
-			return
-		case opMul:
-			for i := range dst {
-				dst[i] = a[i] * b[i]
-			}
-			return
-		case opDiv:
-			for i := range dst {
-				dst[i] = a[i] / b[i]
-			}
-			return
-		}
-	}
-	if sa == 1 && sb == 0 {
-		a, s := A[oa:oa+n], B[ob]
-		a = a[:len(dst)]
-		switch op {
-		case opAdd:
-			for i := range dst {
-				dst[i] = a[i] + s
-			}
-			return
-		case opSub:
-			for i := range dst {
-				dst[i] = a[i] - s
-			}
-			return
-		case opMul:
-			for i := range dst {
-				dst[i] = a[i] * s
-			}
-			return
-		case opDiv:
-			for i := range dst {
-				dst[i] = a[i] / s
-			}
-			return
-		case opPow:
-			powScalar(dst, a, s)
-			return
-		}
-	}
-	if sa == 0 && sb == 1 {
-		s, b := A[oa], B[ob:ob+n]
-		b = b[:len(dst)]
-		switch op {
-		case opAdd:
-			for i := range dst {
-				dst[i] = s + b[i]
-			}
-			return
-		case opSub:
-			for i := range dst {
-				dst[i] = s - b[i]
-			}
-			return
-		case opMul:
-			for i := range dst {
-				dst[i] = s * b[i]
-			}
-			return
-		case opDiv:
-			for i := range dst {
-				dst[i] = s / b[i]
-			}
-			return
-		}
+	switch {
+	case sa == 1 && sb == 1 && rowVV(op, dst, A, oa, B, ob):
+		return
+	case sa == 1 && sb == 0 && rowVS(op, dst, A, oa, B, ob):
+		return
+	case sa == 0 && sb == 1 && rowSV(op, dst, A, oa, B, ob):
+		return
 	}
 	for i := range dst {
 		x, y := A[oa+i*sa], B[ob+i*sb]
@@ -213,6 +142,99 @@ func binaryRow[T number](op binOp, dst, A []T, oa, sa int, B []T, ob, sb int) {
 		}
 		dst[i] = r
 	}
+}
+
+// rowVV is binaryRow for two contiguous rows; it reports whether op had a fast loop.
+func rowVV[T number](op binOp, dst, A []T, oa int, B []T, ob int) bool {
+	n := len(dst)
+	a, b := A[oa:oa+n], B[ob:ob+n]
+	a, b = a[:len(dst)], b[:len(dst)] // lets the compiler drop bounds checks below
+	switch op {
+	case opAdd:
+		for i := range dst {
+			dst[i] = a[i] + b[i]
+		}
+		return true
+	case opSub:
+		for i := range dst {
+			dst[i] = a[i] - b[i]
+		}
+		return true
+	case opMul:
+		for i := range dst {
+			dst[i] = a[i] * b[i]
+		}
+		return true
+	case opDiv:
+		for i := range dst {
+			dst[i] = a[i] / b[i]
+		}
+		return true
+	}
+	return false
+}
+
+// rowVS is binaryRow for a contiguous row and a broadcast scalar on the right.
+func rowVS[T number](op binOp, dst, A []T, oa int, B []T, ob int) bool {
+	n := len(dst)
+	a, s := A[oa:oa+n], B[ob]
+	a = a[:len(dst)]
+	switch op {
+	case opAdd:
+		for i := range dst {
+			dst[i] = a[i] + s
+		}
+		return true
+	case opSub:
+		for i := range dst {
+			dst[i] = a[i] - s
+		}
+		return true
+	case opMul:
+		for i := range dst {
+			dst[i] = a[i] * s
+		}
+		return true
+	case opDiv:
+		for i := range dst {
+			dst[i] = a[i] / s
+		}
+		return true
+	case opPow:
+		powScalar(dst, a, s)
+		return true
+	}
+	return false
+}
+
+// rowSV is binaryRow for a broadcast scalar on the left and a contiguous row.
+func rowSV[T number](op binOp, dst, A []T, oa int, B []T, ob int) bool {
+	n := len(dst)
+	s, b := A[oa], B[ob:ob+n]
+	b = b[:len(dst)]
+	switch op {
+	case opAdd:
+		for i := range dst {
+			dst[i] = s + b[i]
+		}
+		return true
+	case opSub:
+		for i := range dst {
+			dst[i] = s - b[i]
+		}
+		return true
+	case opMul:
+		for i := range dst {
+			dst[i] = s * b[i]
+		}
+		return true
+	case opDiv:
+		for i := range dst {
+			dst[i] = s / b[i]
+		}
+		return true
+	}
+	return false
 }
 
 func powScalar[T number](dst, a []T, s T) {
