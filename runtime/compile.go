@@ -1,14 +1,17 @@
 package runtime
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"go/ast"
 	"go/constant"
 	"go/token"
+	"log"
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/traefik/yaegi/interp"
 
@@ -241,16 +244,46 @@ func (s *Session) explain(err error, n ast.Node, before map[string]reflect.Value
 	return err
 }
 
+// compileLog serialises compileAST's hold on the standard logger, which is
+// process-wide.
+var compileLog sync.Mutex
+
 // compileAST compiles n, turning the interpreter's internal panics (it has
-// several on unusual input) into errors.
+// several on unusual input) into errors. yaegi's compiler logs such a panic's
+// message through the standard logger (log.Panic) just before panicking; the
+// cell's error already says it, so while n compiles the logger writes to a
+// buffer, and the buffer goes to the real destination afterwards without that
+// line. Holding it here, in the compiling goroutine, is deterministic where
+// removing it from the stream later raced with the stream's flush timer.
 func (s *Session) compileAST(n ast.Node) (p *interp.Program, err error) {
+	compileLog.Lock()
+	defer compileLog.Unlock()
+	dest := log.Writer()
+	var held bytes.Buffer
+	log.SetOutput(&held)
 	defer func() {
-		if r := recover(); r != nil {
+		log.SetOutput(dest)
+		r := recover()
+		logged := held.Bytes()
+		if r != nil {
 			err = &internalError{msg: fmt.Sprint(r), node: n}
-			s.internalPanics = append(s.internalPanics, err.(*internalError).msg)
+			logged = dropLogLine(logged, fmt.Sprint(r))
+		}
+		if len(logged) > 0 {
+			dest.Write(logged) // lines other goroutines logged meanwhile
 		}
 	}()
 	return s.in.CompileAST(n)
+}
+
+// dropLogLine removes from logged the last line that ends with msg.
+func dropLogLine(logged []byte, msg string) []byte {
+	i := bytes.LastIndex(logged, []byte(msg+"\n"))
+	if i < 0 {
+		return logged
+	}
+	start := bytes.LastIndexByte(logged[:i], '\n') + 1
+	return append(logged[:start:start], logged[i+len(msg)+1:]...)
 }
 
 // missingMember finds a selector naming a field or method its operand's

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -128,18 +127,6 @@ func (st *streamer) input(ask func(prompt string)) {
 	}
 	st.emitLocked(true)
 	ask(prompt)
-}
-
-// dropTail removes a not yet sent end of stream name that matches re.
-func (st *streamer) dropTail(name string, re *regexp.Regexp) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if st.name != name {
-		return
-	}
-	if loc := re.FindIndex(st.buf); loc != nil {
-		st.buf = st.buf[:loc[0]]
-	}
 }
 
 // close flushes and detaches the streamer; later writes go elsewhere.

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"reflect"
-	"regexp"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -85,8 +84,6 @@ type Session struct {
 
 	logOut io.Writer
 	bg     background // output of cell goroutines between cells
-
-	internalPanics []string // messages of the cell's yaegi compiler panics, for dropInternalLog
 
 	comp *completer
 
@@ -250,7 +247,6 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (*Result
 	}()
 
 	progs, undo, cerr := s.compileCell(code)
-	s.dropInternalLog(run) // also after a retry that compiled
 	if cerr != nil {
 		return nil, cerr
 	}
@@ -302,21 +298,6 @@ func (s *Session) waitZombie(ctx context.Context, out Output) error {
 	}
 	s.zombie = nil
 	return nil
-}
-
-// dropInternalLog removes the lines yaegi's compiler logs (through the
-// standard logger, to file descriptor 2) before it panics: the cell's error
-// already says it, or a retry compiled.
-func (s *Session) dropInternalLog(run *cellRun) {
-	msgs := s.internalPanics
-	s.internalPanics = nil
-	if len(msgs) == 0 || s.capture == nil {
-		return
-	}
-	s.capture.flush()
-	for i := len(msgs) - 1; i >= 0; i-- {
-		run.st.dropTail("stderr", regexp.MustCompile(`(?m)^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d `+regexp.QuoteMeta(msgs[i])+`\n\z`))
-	}
 }
 
 // begin makes run the destination of output and displays.
