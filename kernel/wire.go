@@ -103,22 +103,16 @@ func (s *Signer) mac(frames ...[]byte) []byte {
 	return m.Sum(nil)
 }
 
-// Verify reports whether sig is the signature of the four signed frames. The
+// Verify reports whether sig is the signature of the four signed frames: the
+// lower-case hex digest, byte for byte, as jupyter_client compares it (an
+// upper-case spelling of the right digest is refused there too). The
 // comparison takes the same time wherever the first difference lies.
 func (s *Signer) Verify(sig, header, parent, metadata, content []byte) bool {
 	if !s.Enabled() {
 		return true
 	}
-	got := make([]byte, hex.DecodedLen(len(sig)))
-	n, err := hex.Decode(got, sig)
-	if err != nil {
-		// Still do the MAC work so a malformed signature costs what a wrong one does.
-		got = nil
-	} else {
-		got = got[:n]
-	}
-	want := s.mac(header, parent, metadata, content)
-	return hmac.Equal(got, want)
+	want := hex.EncodeToString(s.mac(header, parent, metadata, content))
+	return hmac.Equal(sig, []byte(want))
 }
 
 // DecodeFrames splits raw ZeroMQ frames into a Message, checking the signature
