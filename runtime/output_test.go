@@ -81,7 +81,7 @@ os.Stdout.WriteString("x\n"); time.Sleep(400 * time.Millisecond)`,
 		}
 		lat := rec.events[0].at.Sub(start)
 		t.Logf("Execute(%q): first bytes after %v", code, lat)
-		if lat > 50*time.Millisecond {
+		if lat > 50*time.Millisecond && !raceEnabled {
 			t.Errorf("Execute(%q) first stream message after %v, want ≤ 50ms", code, lat)
 		}
 	}
@@ -113,7 +113,7 @@ for i := range 10000 { os.Stdout.WriteString(fmt.Sprintln("line", i)) }`},
 				}
 			}
 			t.Logf("10000 lines in %d stream messages", msgs)
-			if msgs > 20 {
+			if msgs > 20 && !raceEnabled {
 				t.Errorf("10000 lines took %d stream messages, want ≤ 20", msgs)
 			}
 		})
