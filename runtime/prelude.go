@@ -169,7 +169,7 @@ func _gt_bundle(v interface{}) map[string]interface{} {
 	case _gt_hasString(v):
 		b["text/plain"] = _gt_getString(v)
 	default:
-		b["text/plain"] = _gtfmt.Sprint(v)
+		b["text/plain"] = _gtrt.Text(v)
 	}
 	return b
 }

@@ -469,6 +469,7 @@ func (s *Session) overrides() (std, extra interp.Exports) {
 			"SetResult": reflect.ValueOf(s.setResult),
 			"GoPanic":   reflect.ValueOf(s.goPanic),
 			"Rich":      reflect.ValueOf(viz.Rich),
+			"Text":      reflect.ValueOf(plainText),
 		},
 		".": {"MapTypes": reflect.ValueOf(map[reflect.Value][]reflect.Type{
 			reflect.ValueOf(fprint):   mt,

@@ -157,3 +157,37 @@ func (rc *runControl) stop(ch chan struct{}) {
 
 // bump ends the frames of the current run again (see Session.run).
 func (rc *runControl) bump() { atomic.AddUint64(rc.id, 1) }
+
+// plainText formats v as fmt's %v does. A value of a cell-defined type with
+// methods, once interpreted code has boxed it in an interface{}, reaches
+// compiled code as yaegi's internal valueInterface{node, value}; fmt would
+// print that wrapper's pointers, so the wrapped reflect.Value is taken out
+// (an unexported field: through unsafe, as symTable does) and formatted.
+// TestPlainTextOfCellTypes fails if a yaegi upgrade reshapes the wrapper.
+func plainText(v any) string {
+	rv := reflect.ValueOf(v)
+	for isValueInterface(rv) {
+		c := reflect.New(rv.Type()).Elem()
+		c.Set(rv)
+		f := c.FieldByName("value")
+		rv = *(*reflect.Value)(unsafe.Pointer(f.UnsafeAddr()))
+	}
+	if !rv.IsValid() {
+		return fmt.Sprint(nil)
+	}
+	return fmt.Sprint(rv)
+}
+
+var reflectValueType = reflect.TypeFor[reflect.Value]()
+
+func isValueInterface(rv reflect.Value) bool {
+	if !rv.IsValid() || rv.Kind() != reflect.Struct {
+		return false
+	}
+	t := rv.Type()
+	if t.Name() != "valueInterface" || t.PkgPath() != "github.com/traefik/yaegi/interp" {
+		return false
+	}
+	f, ok := t.FieldByName("value")
+	return ok && f.Type == reflectValueType
+}
