@@ -31,7 +31,10 @@
 // would otherwise stall all of them). Messages with a missing or wrong
 // signature are logged and dropped; signed requests whose JSON is bad get an
 // error reply; unknown message types are logged; panics inside handlers and
-// inside the evaluator are recovered and reported. The key is never logged.
+// inside the evaluator are recovered and reported. A result or display whose
+// MIME bundle holds a value JSON cannot encode (+Inf, a func) is sent without
+// that entry, with a stderr line saying which and why (bundle.go). The key is
+// never logged.
 // Only the five endpoints of the connection file are bound; a stale ipc
 // socket file left by a killed kernel is replaced, as libzmq does.
 //

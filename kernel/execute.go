@@ -205,7 +205,14 @@ func (k *Kernel) userExpressions(ctx context.Context, exprs map[string]any) map[
 			if md == nil {
 				md = map[string]any{}
 			}
-			results[name] = map[string]any{"status": "ok", "data": res.Data, "metadata": md}
+			// One unencodable entry would lose the whole execute_reply
+			// and leave the client waiting: leave such entries out.
+			data, dropped := dropUnencodable(res.Data, "")
+			md, mdDropped := dropUnencodable(md, "metadata ")
+			for _, d := range append(dropped, mdDropped...) {
+				k.log.Printf("user expression %q: left out %s: %v", name, d.key, d.err)
+			}
+			results[name] = map[string]any{"status": "ok", "data": data, "metadata": md}
 		}
 	}
 	return results

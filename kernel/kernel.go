@@ -370,8 +370,13 @@ func (k *Kernel) send(sock zmq4.Socket, o *outgoing) {
 		k.log.Printf("dropped outgoing %s: %v", o.header.MsgType, err)
 		return
 	}
+	k.sendFrames(sock, o.header.MsgType, frames)
+}
+
+// sendFrames sends one encoded message.
+func (k *Kernel) sendFrames(sock zmq4.Socket, msgType string, frames [][]byte) {
 	if err := sock.SendMulti(zmq4.NewMsgFrom(frames...)); err != nil && k.ctx.Err() == nil {
-		k.log.Printf("send %s: %v", o.header.MsgType, err)
+		k.log.Printf("send %s: %v", msgType, err)
 	}
 }
 
@@ -395,5 +400,29 @@ func (k *Kernel) publish(req *Message, msgType string, content any) {
 	if req != nil {
 		o.parent = req.RawHeader
 	}
-	k.send(k.iopub, o)
+	frames, err := encodeFrames(o, k.signer)
+	if err == nil {
+		k.sendFrames(k.iopub, msgType, frames)
+		return
+	}
+	b, ok := content.(bundleContent)
+	if !ok {
+		k.log.Printf("dropped outgoing %s: %v", msgType, err)
+		return
+	}
+	// A cell's bundle held something JSON cannot say: send the rest of it
+	// and tell the user what was left out (see bundle.go).
+	var dropped []droppedEntry
+	o.content, dropped = b.withoutUnencodable()
+	if len(dropped) == 0 {
+		k.log.Printf("dropped outgoing %s: %v", msgType, err)
+		return
+	}
+	if frames, err = encodeFrames(o, k.signer); err != nil {
+		k.log.Printf("dropped outgoing %s: %v", msgType, err)
+		return
+	}
+	k.log.Printf("sent %s without %d entries that cannot be encoded", msgType, len(dropped))
+	k.sendFrames(k.iopub, msgType, frames)
+	k.publish(req, "stream", streamContent{Name: "stderr", Text: droppedNotice(msgType, dropped)})
 }

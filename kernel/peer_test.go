@@ -28,6 +28,8 @@ import (
 //	loop            runs until interrupted    input PROMPT reads a line and prints it
 //	display ID      shows a display           update ID    updates it
 //	clear           clear_output(wait=true)   set/get      store and return a variable
+//	badvalue KIND   returns a bundle with an entry JSON cannot encode (see unencodable)
+//	baddisplay KIND shows such a bundle
 type fakeEval struct {
 	mu   sync.Mutex
 	vars map[string]string
@@ -80,6 +82,12 @@ func (f *fakeEval) Execute(ctx context.Context, code string, out kernel.Output) 
 		out.Display(map[string]any{"text/plain": "shown"}, nil, arg, false)
 	case "update":
 		out.Display(map[string]any{"text/plain": "updated"}, nil, arg, true)
+	case "badvalue":
+		data, md := unencodable(arg)
+		return &kernel.Result{Data: data, Metadata: md}, nil
+	case "baddisplay":
+		data, md := unencodable(arg)
+		out.Display(data, md, "", false)
 	case "clear":
 		out.ClearOutput(true)
 	case "set":

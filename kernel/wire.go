@@ -211,8 +211,15 @@ func encodeFrames(o *outgoing, s *Signer) ([][]byte, error) {
 
 // marshal is json.Marshal without HTML escaping: Jupyter content is full of
 // HTML (display data, tracebacks), and escaping every <, > and & as \u003c
-// only makes messages larger and slower to encode.
-func marshal(v any) ([]byte, error) {
+// only makes messages larger and slower to encode. A MarshalJSON or
+// MarshalText method that panics, as a cell's value may, is an error here, not
+// a dead kernel.
+func marshal(v any) (_ []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("json: panic while encoding %T: %v", v, r)
+		}
+	}()
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
