@@ -99,6 +99,29 @@ def test_execute_result(shared_kernel):
     assert results[0]["content"]["execution_count"] == reply["content"]["execution_count"]
 
 
+@pytest.mark.parametrize("code,msg_type,mime,why", [
+    ("type infJSON struct{}\nfunc (infJSON) JSON() any { return math.Inf(1) }\ninfJSON{}",
+     "execute_result", "application/json", "+Inf"),
+    ("type funcBundle struct{}\nfunc (funcBundle) MIMEBundle() map[string]any {\n"
+     "\treturn map[string]any{\"text/plain\": \"fb\", \"application/x-f\": func() {}}\n}\nfuncBundle{}",
+     "execute_result", "application/x-f", "func()"),
+    ("type infShown struct{}\nfunc (infShown) JSON() any { return math.Inf(-1) }\ndisplay.Show(infShown{})",
+     "display_data", "application/json", "-Inf"),
+], ids=["json-inf", "bundle-func", "display-inf"])
+def test_unencodable_bundle_entry_is_dropped_not_the_output(shared_kernel, code, msg_type, mime, why):
+    """A cell value whose JSON() or MIMEBundle() JSON cannot encode still shows its text/plain, and a
+    stderr line names the MIME type left out and why."""
+    _, kc = shared_kernel
+    reply, msgs = execute(kc, code)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    types = [m["msg_type"] for m in msgs]
+    assert types == ["status", "execute_input", msg_type, "stream", "status"], types
+    data = msgs[2]["content"]["data"]
+    assert "text/plain" in data and mime not in data, data
+    stream = msgs[3]["content"]
+    assert stream["name"] == "stderr" and mime in stream["text"] and why in stream["text"], stream
+
+
 def test_silent_and_store_history(shared_kernel):
     _, kc = shared_kernel
     first, _ = execute(kc, "1")
