@@ -28,7 +28,8 @@ import (
 //	CompileError: cell line 1, column 6: undefined: undefined
 //
 // Sections after a cell: result (text/plain of the value; absent means the
-// cell must have no value; result~ a regular expression), stdout, stderr (exact text), error ("Name: Value"
+// cell must have no value; result~ a regular expression), stdout, stderr (exact text; stdout~ and
+// stderr~ a regular expression), error ("Name: Value"
 // exactly, or a regular expression when the section is "error~"),
 // traceback~ (a regular expression the joined traceback must match), html~
 // (a regular expression for text/html), transcript (every output in
@@ -130,6 +131,11 @@ func checkCell(t *testing.T, s *Session, file string, c cellCase) {
 		if w, ok := c.sections[name]; ok {
 			if g := strings.TrimSuffix(rec.stream(name), "\n"); g != w {
 				t.Errorf("%s: Execute(%q) %s = %q, want %q", where, c.code, name, g, w)
+			}
+		}
+		if re, ok := c.sections[name+"~"]; ok {
+			if g := rec.stream(name); !regexp.MustCompile(re).MatchString(g) {
+				t.Errorf("%s: Execute(%q) %s = %q, want match %q", where, c.code, name, g, re)
 			}
 		}
 	}

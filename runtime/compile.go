@@ -34,6 +34,14 @@ type compileUnit struct {
 	// liftedVar is set for the assignment of a lifted var declaration
 	// (see varinit.go): if it panics, the variable is taken back.
 	liftedVar bool
+	// funcs are the functions and methods the unit defines, kept for
+	// redefinitions (see redefine.go); dropMethods are methods it redefines
+	// on an existing type, whose old nodes go before it compiles.
+	funcs       []*storedFunc
+	dropMethods [][2]string
+	// dependents is set for a unit that compiles earlier callers of
+	// redefined code again; it may fail without failing the cell.
+	dependents []*storedFunc
 }
 
 // compileCell parses, rewrites and compiles every segment of a cell. On any
@@ -54,19 +62,48 @@ func (s *Session) compileCell(code string) (progs []*interp.Program, undo []map[
 	for k, v := range s.imports {
 		importsBefore[k] = v
 	}
+	var undoMethods []func()
 	defer func() {
 		if cerr != nil {
+			for i := len(undoMethods) - 1; i >= 0; i-- {
+				undoMethods[i]()
+			}
 			s.syms.restore(snap)
 			s.imports = importsBefore
+			return
+		}
+		for _, u := range units {
+			s.keepFuncs(u.forget, u.funcs)
 		}
 	}()
 	cellNames := map[string]bool{} // what the cell's compiled units define
-	for _, u := range units {
+	for i := range units {
+		u := &units[i]
 		prev := s.definitionSymbols(u.node, u.liftedVar, snap)
+		var unitSnap map[string]reflect.Value
+		if u.dependents != nil {
+			unitSnap = s.syms.snapshot()
+		}
+		nUndo := len(undoMethods)
 		for _, name := range u.forget {
 			s.syms.forget(name)
+			forgetInstances(s.in, name)
+		}
+		for _, m := range u.dropMethods {
+			undoMethods = append(undoMethods, s.syms.dropMethod(m[0], m[1]))
 		}
 		p, err := s.compileAST(u.node)
+		if err != nil && u.dependents != nil {
+			// The callers keep their old bindings; the cell goes on.
+			for i := len(undoMethods) - 1; i >= nUndo; i-- {
+				undoMethods[i]()
+			}
+			undoMethods = undoMethods[:nUndo]
+			s.syms.restore(unitSnap)
+			u.funcs, u.forget = nil, nil
+			s.notes = append(s.notes, dependentsNote(u.dependents, err))
+			continue
+		}
 		if err != nil && u.index != nil && indexRetryable(err) {
 			if undef := s.undefinedIn(u.node, snap, cellNames); undef != nil {
 				return nil, nil, compileError(undef, code)
@@ -465,7 +502,11 @@ func (p *prep) decls(seg segment) *CellError {
 			forget = append(forget, name)
 		}
 	}
-	p.units = append(p.units, compileUnit{node: f, forget: forget})
+	r := p.s.planRedefinition(f, forget)
+	p.units = append(p.units, compileUnit{node: f, forget: forget, funcs: r.funcs, dropMethods: r.dropMethods})
+	if len(r.dependents) > 0 {
+		p.units = append(p.units, dependentsUnit(r.dependents))
+	}
 	if len(lifted) > 0 {
 		return p.stmtUnits(&ast.BlockStmt{Lbrace: lifted[0].Pos(), List: lifted, Rbrace: lifted[len(lifted)-1].End()}, false)
 	}

@@ -87,6 +87,13 @@ type Session struct {
 
 	comp *completer
 
+	// funcs are the functions and methods cells defined, by "name" or
+	// "T.M", for redefinitions (redefine.go); notes are what compiling a
+	// cell has to tell its user on stderr.
+	funcs   map[string]*storedFunc
+	funcSeq int
+	notes   []string
+
 	closeOnce sync.Once
 }
 
@@ -113,7 +120,7 @@ var preImported = []importSpec{
 // gotensor packages and the prelude loaded, and (unless opts.NoFDCapture)
 // file descriptors 1 and 2 captured.
 func New(opts Options) (*Session, error) {
-	s := &Session{opts: opts, imports: map[string]string{}, handles: map[string]bool{}, shadowed: map[string]bool{}, generics: map[string]*ast.FuncType{}}
+	s := &Session{opts: opts, imports: map[string]string{}, handles: map[string]bool{}, shadowed: map[string]bool{}, generics: map[string]*ast.FuncType{}, funcs: map[string]*storedFunc{}}
 	s.logOut = os.Stderr
 	if !opts.NoFDCapture {
 		c, err := acquireCapture()
@@ -247,6 +254,10 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (*Result
 	}()
 
 	progs, undo, cerr := s.compileCell(code)
+	for _, n := range s.notes {
+		out.Stream("stderr", n)
+	}
+	s.notes = nil
 	if cerr != nil {
 		return nil, cerr
 	}

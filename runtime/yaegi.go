@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -190,4 +191,76 @@ func isValueInterface(rv reflect.Value) bool {
 	}
 	f, ok := t.FieldByName("value")
 	return ok && f.Type == reflectValueType
+}
+
+// dropMethod removes method name from the cell-defined type typeName (and
+// its pointer type), so that a redefinition compiled next is the one found:
+// yaegi appends a method's node to its type and finds the first of a name,
+// so without this a redefined method keeps its old body. It returns a
+// function that puts the removed nodes back (for a cell that fails).
+// Fields reached through reflection, as in symTable.
+func (t symTable) dropMethod(typeName, name string) (undo func()) {
+	sym := t.lookup(typeName)
+	if !sym.IsValid() || sym.IsNil() {
+		return func() {}
+	}
+	typ := sym.Elem().FieldByName("typ")
+	var undos []func()
+	for _, it := range []reflect.Value{typ, fieldOf(typ, "ptr")} {
+		if !it.IsValid() || it.IsNil() {
+			continue
+		}
+		methods := fieldOf(it, "method")
+		if !methods.IsValid() {
+			continue
+		}
+		old := reflect.ValueOf(methods.Interface()) // the slice header as it was
+		kept := reflect.MakeSlice(methods.Type(), 0, methods.Len())
+		for i := range methods.Len() {
+			if ident := fieldOf(methods.Index(i), "ident"); ident.IsValid() && ident.String() == name {
+				continue
+			}
+			kept = reflect.Append(kept, methods.Index(i))
+		}
+		if kept.Len() == methods.Len() {
+			continue
+		}
+		methods.Set(kept)
+		undos = append(undos, func() { methods.Set(old) })
+	}
+	return func() {
+		for _, u := range undos {
+			u()
+		}
+	}
+}
+
+// fieldOf returns the settable field name of the struct *p points to, or an
+// invalid Value.
+func fieldOf(p reflect.Value, name string) reflect.Value {
+	if !p.IsValid() || p.Kind() != reflect.Pointer || p.IsNil() {
+		return reflect.Value{}
+	}
+	f := p.Elem().FieldByName(name)
+	if !f.IsValid() {
+		return f
+	}
+	return reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
+}
+
+// forgetInstances drops yaegi's cached instantiations of the generic
+// function or type name (interp.generic, keyed "name[int,...]"), which
+// would otherwise outlive a redefinition of name or of what it calls.
+// Dropping a cache entry only costs a new instantiation.
+func forgetInstances(i *interp.Interpreter, name string) {
+	v := reflect.ValueOf(i).Elem().FieldByName("generic")
+	if !v.IsValid() || v.Kind() != reflect.Map {
+		return
+	}
+	v = reflect.NewAt(v.Type(), unsafe.Pointer(v.UnsafeAddr())).Elem()
+	for _, k := range v.MapKeys() {
+		if strings.HasPrefix(k.String(), name+"[") {
+			v.SetMapIndex(k, reflect.Value{})
+		}
+	}
 }
