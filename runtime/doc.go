@@ -108,6 +108,14 @@
 //   - it drops imports the session already has, and forgets the old symbol
 //     of a redefined function, type, variable or constant (yaegi would keep
 //     the old type);
+//   - a redefined function or method reaches the functions and methods of
+//     earlier cells that call it: they are compiled again after it (yaegi
+//     binds a call when the caller compiles, and finds a type's first
+//     method of a name). One that no longer compiles (the signature
+//     changed) keeps the old definition, and the cell says so on stderr.
+//     Values made before a type was redefined keep the old type, and a
+//     variable holding a function value (f := sq) keeps the function it
+//     was given, as in Go;
 //   - loop variables become per-iteration (Go 1.22) when the body captures or
 //     takes the address of them: `for i := 0; ...` and `for k, v := range`
 //     loops get a fresh copy in the body under the original name;
