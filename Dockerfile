@@ -1,5 +1,5 @@
 # The classroom image: JupyterLab, the classic Notebook and jupyterhub-singleuser from Jupyter's docker-stacks,
-# the gotensor kernel installed system-wide, and the tutorial notebooks in the notebook user's home.
+# the gotensor kernel installed system-wide, and the tutorial notebooks in the notebook user's ~/notebooks.
 #
 #   docker build -t gotensor .
 #   docker run --rm -p 8888:8888 gotensor               # CPU
@@ -7,7 +7,8 @@
 ARG GO_VERSION=1.26
 ARG BASE_IMAGE=quay.io/jupyter/base-notebook:latest
 
-# Build stage: one static binary (CGO_ENABLED=0; CUDA and OpenBLAS are loaded at run time, see DESIGN D1).
+# Build stage: one binary without cgo (CGO_ENABLED=0): no C toolchain and no CUDA toolkit at build time; at run
+# time it dlopens libcuda and OpenBLAS through glibc's dynamic loader when present (see DESIGN D1).
 FROM golang:${GO_VERSION}-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
@@ -21,7 +22,11 @@ COPY --from=build /out/gotensor /usr/local/bin/gotensor
 COPY scripts/install-system /usr/local/share/gotensor/install-system
 # The same script CI runs: OpenBLAS for fast matmul, the kernelspec under the image's Jupyter prefix.
 RUN /usr/local/share/gotensor/install-system /usr/local/bin/gotensor "${CONDA_DIR}"
-COPY --chown=${NB_UID}:${NB_GID} notebooks/*.ipynb /home/${NB_USER}/notebooks/
+# The tutorials live outside the home directory, which a JupyterHub volume hides; docker-stacks' start.sh runs the
+# start hook at every start, which copies each tutorial missing from ~/notebooks there, never overwriting a
+# student's copy (docker/before-notebook.d/50-gotensor-notebooks).
+COPY notebooks/*.ipynb /opt/gotensor/notebooks/
+COPY --chmod=0755 docker/before-notebook.d/50-gotensor-notebooks /usr/local/bin/before-notebook.d/
 # The NVIDIA container toolkit mounts libcuda.so.1 from the host when these are set and --gpus is given.
 ENV NVIDIA_VISIBLE_DEVICES=all \
     NVIDIA_DRIVER_CAPABILITIES=compute,utility
