@@ -432,13 +432,12 @@ func Arange(args ...any) *Tensor {
 	if (step > 0 && end < start) || (step < 0 && end > start) {
 		fail(ErrValue, "arange", "upper bound and larger bound inconsistent with step sign")
 	}
-	n := int(math.Ceil((end - start) / step))
-	out := empty(defaultDType(c, dt), []int{n}, false)
-	vals := make([]float64, n)
-	for i := range vals {
-		vals[i] = start + float64(i)*step
+	size := math.Ceil((end - start) / step)
+	if !(size >= 0 && size < math.MaxInt64) {
+		fail(ErrValue, "arange", "invalid size, possible overflow?")
 	}
-	castSlice(vals, out.st.data)
+	out := empty(defaultDType(c, dt), []int{int(size)}, false)
+	fillWith(out, func(i int) float64 { return start + float64(i)*step })
 	return c.finish(out)
 }
 
@@ -451,24 +450,19 @@ func Linspace(start, end float64, steps int, opts ...Option) *Tensor {
 	for _, o := range opts {
 		o.apply(&c)
 	}
-	vals := make([]float64, steps)
-	if steps == 1 {
-		vals[0] = start
-	}
-	if steps > 1 {
-		// Like PyTorch's kernel: the first half counts up from start, the second down from end.
-		d := (end - start) / float64(steps-1)
-		half := steps / 2
-		for i := range vals {
-			if i < half {
-				vals[i] = start + d*float64(i)
-			} else {
-				vals[i] = end - d*float64(steps-i-1)
-			}
-		}
-	}
 	out := empty(defaultDType(c, DefaultFloat), []int{steps}, false)
-	castSlice(vals, out.st.data)
+	// Like PyTorch's kernel: the first half counts up from start, the second down from end.
+	d := (end - start) / float64(max(steps-1, 1))
+	half := steps / 2
+	fillWith(out, func(i int) float64 {
+		switch {
+		case steps == 1:
+			return start
+		case i < half:
+			return start + d*float64(i)
+		}
+		return end - d*float64(steps-i-1)
+	})
 	return c.finish(out)
 }
 
@@ -482,12 +476,14 @@ func Eye(args ...any) *Tensor {
 	default:
 		fail(ErrValue, "eye", "eye() takes n or n, m, got %d sizes", len(dims))
 	}
-	vals := make([]float64, dims[0]*dims[1])
-	for i := 0; i < min(dims[0], dims[1]); i++ {
-		vals[i*dims[1]+i] = 1
-	}
 	out := empty(defaultDType(c, DefaultFloat), dims, false)
-	castSlice(vals, out.st.data)
+	m := dims[1]
+	fillWith(out, func(i int) float64 {
+		if i/m == i%m {
+			return 1
+		}
+		return 0
+	})
 	return c.finish(out)
 }
 
@@ -510,14 +506,10 @@ func random(op string, args []any, draw func(r *rand.Rand) float64) *Tensor {
 	if !dt.IsFloat() {
 		fail(ErrDType, op, "\"%s\" not implemented for '%s'", op, dtypeShort(dt))
 	}
-	vals := make([]float64, numelOf(dims))
-	rng.Lock()
-	for i := range vals {
-		vals[i] = draw(rng.r)
-	}
-	rng.Unlock()
 	out := empty(dt, dims, false)
-	castSlice(vals, out.st.data)
+	rng.Lock()
+	fillWith(out, func(int) float64 { return draw(rng.r) })
+	rng.Unlock()
 	return c.finish(out)
 }
 
@@ -546,6 +538,39 @@ func dtypeShort(d DType) string {
 		return "Bool"
 	}
 	return d.String()
+}
+
+// fillWith sets the elements of out, a fresh contiguous CPU tensor, to f(0), f(1), ... in
+// order, converted as castSlice converts. It works a chunk at a time, so a large tensor needs no
+// float64 copy of itself (which would double the memory asked of the system).
+func fillWith(out *Tensor, f func(i int) float64) {
+	var buf [1024]float64
+	n := out.Numel()
+	for lo := 0; lo < n; lo += len(buf) {
+		hi := min(lo+len(buf), n)
+		for i := lo; i < hi; i++ {
+			buf[i-lo] = f(i)
+		}
+		castSlice(buf[:hi-lo], subSlice(out.st.data, lo, hi))
+	}
+}
+
+// subSlice returns data[lo:hi] for a CPU storage's slice.
+func subSlice(data any, lo, hi int) any {
+	switch d := data.(type) {
+	case []float32:
+		return d[lo:hi]
+	case []float64:
+		return d[lo:hi]
+	case []int64:
+		return d[lo:hi]
+	case []int32:
+		return d[lo:hi]
+	case []bool:
+		return d[lo:hi]
+	}
+	fail(ErrDType, "fill", "unsupported element slice %T", data)
+	return nil
 }
 
 // asTensor returns v when it is a *Tensor, else v (a Go number) wrapped as a 0-dim tensor that,

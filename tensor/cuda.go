@@ -60,7 +60,7 @@ func (cudaBackend) download(src *storage, lo, n int) (*storage, error) {
 	if lo < 0 || n < 0 || lo+n > src.n {
 		return nil, fmt.Errorf("copy of elements [%d, %d) from a storage of %d on %v", lo, lo+n, src.n, src.dev)
 	}
-	st := newStorage(src.dt, n, false)
+	st := newStorage(src.dt, []int{n}, false)
 	if n == 0 {
 		return st, nil
 	}
@@ -73,6 +73,7 @@ func (cudaBackend) download(src *storage, lo, n int) (*storage, error) {
 	}
 	dst := bytesOf(st.data)
 	if lo > 0 {
+		checkAlloc(src.dt, []int{lo + n})
 		dst = make([]byte, (lo+n)*size)
 	}
 	if err := buf.CopyOut(dst); err != nil {
@@ -89,7 +90,7 @@ func downloadBuffer(src *storage, buf *gpu.Buffer, lo, n int) (*storage, error) 
 	if lo < 0 || n < 0 || lo+n > src.n {
 		return nil, fmt.Errorf("copy of elements [%d, %d) from a storage of %d on %v", lo, lo+n, src.n, src.dev)
 	}
-	st := newStorage(src.dt, n, false)
+	st := newStorage(src.dt, []int{n}, false)
 	if n == 0 {
 		return st, nil
 	}

@@ -16,11 +16,13 @@ const (
 	ErrIndex                    // index out of range
 	ErrValue                    // bad argument value, such as ragged nested slices
 	ErrAutograd                 // misuse of the autograd engine
+	ErrMemory                   // not enough memory for a tensor (checked before allocating)
 )
 
 var kindNames = map[Kind]string{
 	ErrShape: "shape error", ErrDType: "dtype error", ErrDevice: "device error",
 	ErrIndex: "index error", ErrValue: "value error", ErrAutograd: "autograd error",
+	ErrMemory: "out of memory",
 }
 
 // Error is the error tensor operations panic with. Its message reads like PyTorch's.

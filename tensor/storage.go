@@ -20,6 +20,22 @@ type element interface {
 	~float32 | ~float64 | ~int64 | ~int32 | ~bool
 }
 
+// dtypeOf returns the dtype whose CPU storage holds T.
+func dtypeOf[T element]() DType {
+	var zero T
+	switch any(zero).(type) {
+	case float32:
+		return Float32
+	case float64:
+		return Float64
+	case int64:
+		return Int64
+	case int32:
+		return Int32
+	}
+	return Bool
+}
+
 // number is the set of element types with arithmetic.
 type number interface {
 	~float32 | ~float64 | ~int64 | ~int32
@@ -83,9 +99,12 @@ func makeSlice(dt DType, n int) any {
 	return nil
 }
 
-// newStorage allocates n elements of dt on the CPU; zeroed asks for zeros, otherwise the caller
-// overwrites every element.
-func newStorage(dt DType, n int, zeroed bool) *storage {
+// newStorage allocates the elements of a tensor of dt and shape on the CPU; zeroed asks for
+// zeros, otherwise the caller overwrites every element. A request that does not fit in memory
+// fails with an ErrMemory *Error before any allocation (memlimit.go).
+func newStorage(dt DType, shape []int, zeroed bool) *storage {
+	checkAlloc(dt, shape)
+	n, _ := checkedNumel(shape)
 	st := &storage{dev: CPUDevice, dt: dt, n: n}
 	if zeroed || n < uninitMin {
 		st.data = makeSlice(dt, n)

@@ -44,10 +44,12 @@ func (s Shape) String() string {
 
 func shapeStr(s []int) string { return "[" + strings.Trim(Shape(s).String()[12:], "[])") + "]" }
 
+// numelOf is the number of elements of shape; a product past the int range fails like
+// PyTorch's numel (tensor creation fails earlier, with sizeOf's message).
 func numelOf(shape []int) int {
-	n := 1
-	for _, d := range shape {
-		n *= d
+	n, ok := checkedNumel(shape)
+	if !ok {
+		fail(ErrValue, "numel", "numel: integer multiplication overflow")
 	}
 	return n
 }
@@ -70,7 +72,7 @@ func fromStorage(st *storage, shape, strides []int, offset int) *Tensor {
 // empty returns a contiguous tensor of shape with uninitialized (or zeroed) elements.
 func empty(dt DType, shape []int, zeroed bool) *Tensor {
 	shape = append([]int(nil), shape...)
-	return fromStorage(newStorage(dt, numelOf(shape), zeroed), shape, contiguousStrides(shape), 0)
+	return fromStorage(newStorage(dt, shape, zeroed), shape, contiguousStrides(shape), 0)
 }
 
 func (t *Tensor) dtype() DType { return t.st.dt }
@@ -193,6 +195,7 @@ func flat[T element](t *Tensor) []T {
 	if t.IsContiguous() {
 		return cpuData[T](t)[t.offset : t.offset+t.Numel()]
 	}
+	checkAlloc(dtypeOf[T](), t.shape)
 	dst := make([]T, t.Numel())
 	gather(t, dst)
 	return dst
@@ -310,13 +313,18 @@ func castSlice(src, dst any) {
 	case []int32:
 		castFrom(s, dst)
 	case []bool:
-		b := make([]int32, len(s))
-		for i, v := range s {
-			if v {
-				b[i] = 1
+		// A chunk at a time: an int32 copy of a large bool tensor would be 4× its size.
+		var b [1024]int32
+		for lo := 0; lo < len(s); lo += len(b) {
+			hi := min(lo+len(b), len(s))
+			for i, v := range s[lo:hi] {
+				b[i] = 0
+				if v {
+					b[i] = 1
+				}
 			}
+			castFrom(b[:hi-lo], subSlice(dst, lo, hi))
 		}
-		castFrom(b, dst)
 	}
 }
 
@@ -348,6 +356,7 @@ func castFrom[S number](s []S, dst any) {
 // Float64s returns a copy of t's elements in row-major order as float64 (PyTorch's tolist, flat).
 func (t *Tensor) Float64s() []float64 {
 	c := t.cpuView()
+	checkAlloc(Float64, c.shape)
 	out := make([]float64, c.Numel())
 	castSlice(flatAny(c.Contiguous()), out)
 	return out
@@ -356,6 +365,7 @@ func (t *Tensor) Float64s() []float64 {
 // Float32s returns a copy of t's elements in row-major order as float32.
 func (t *Tensor) Float32s() []float32 {
 	c := t.cpuView()
+	checkAlloc(Float32, c.shape)
 	out := make([]float32, c.Numel())
 	castSlice(flatAny(c.Contiguous()), out)
 	return out
@@ -364,6 +374,7 @@ func (t *Tensor) Float32s() []float32 {
 // Int64s returns a copy of t's elements in row-major order as int64 (floats truncate).
 func (t *Tensor) Int64s() []int64 {
 	c := t.cpuView()
+	checkAlloc(Int64, c.shape)
 	out := make([]int64, c.Numel())
 	castSlice(flatAny(c.Contiguous()), out)
 	return out
@@ -372,6 +383,7 @@ func (t *Tensor) Int64s() []int64 {
 // Bools returns a copy of t's elements in row-major order as bool (non-zero is true).
 func (t *Tensor) Bools() []bool {
 	c := t.cpuView()
+	checkAlloc(Bool, c.shape)
 	out := make([]bool, c.Numel())
 	castSlice(flatAny(c.Contiguous()), out)
 	return out

@@ -194,6 +194,7 @@ func (t *Tensor) Expand(sizes ...int) *Tensor {
 			fail(ErrShape, "expand", "The expanded size of the tensor (%d) must match the existing size (%d) at non-singleton dimension %d.  Target sizes: %s.  Tensor sizes: %s", sizes[i], have, i, shapeStr(sizes), shapeStr(t.shape))
 		}
 	}
+	numelOf(shape) // fails, like PyTorch's expand, when the sizes' product overflows
 	old := t.shape
 	return viewGrad("ExpandBackward0", t.view(shape, st, t.offset), t, func(g *Tensor) *Tensor { return sumTo(g, old) })
 }
