@@ -4,18 +4,26 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"strings"
 )
 
-// yaegi v0.16.1 infers a type parameter that only a function argument's
-// result gives wrongly: Map[T, U any](xs []T, f func(T) U) called as
-// Map(xs, func(i int) string {...}) fails as "cannot use type func(int)
-// string as type func(int) int". Go's inference is a unification of the
-// parameter types with the argument types; this pre-pass step does it on
-// the source for calls of generic functions a cell declared where such a
-// parameter exists, with the types written in the arguments (function
-// literals, composite literals, conversions) or known for globals, and
-// writes the type arguments out: Map[int, string](xs, func...). Anything
-// it cannot work out stays as written.
+// A call of a generic function a cell declared fails in yaegi v0.16.1 in
+// two ways when its type arguments are left to inference: a type
+// parameter that only a function argument's result gives is inferred
+// wrongly (Map(xs, func(i int) string {...}) of Map[T, U any](xs []T, f
+// func(T) U) fails as "cannot use type func(int) string as type func(int)
+// int"), and a top-level definition from such a call (v := Id(3)) fails to
+// compile at all. Go's inference is a unification of the parameter types
+// with the argument types; this pre-pass step does it on the source, with
+// the types written in the arguments (function and composite literals,
+// conversions), known for the cell's earlier definitions and the
+// session's globals, or, for untyped constants, their default types
+// (int, rune, float64, complex128, string, bool) as Go gives them when no
+// typed argument settles the parameter, and writes the type arguments
+// out: Map[int, string](xs, func...), Id[int](3). Anything it cannot work
+// out stays as written. A name declared in a nested scope (a parameter, a
+// loop variable, a local) is not looked up among the globals it shadows:
+// an argument using one is of unknown type.
 
 // noteGenerics records the generic functions f declares.
 func (s *Session) noteGenerics(f *ast.File) {
@@ -32,37 +40,260 @@ func (s *Session) noteGenerics(f *ast.File) {
 	}
 }
 
-// funcResultParam reports whether a parameter of ft has a function type
-// with results.
-func funcResultParam(ft *ast.FuncType) bool {
-	for _, p := range ft.Params.List {
-		if pf, ok := p.Type.(*ast.FuncType); ok && pf.Results != nil && len(pf.Results.List) > 0 {
+// genScope is what inference knows of names while it rewrites one
+// top-level statement or declaration.
+type genScope struct {
+	defs   map[string]ast.Expr // top-level definitions: name → value
+	shadow map[string]bool     // names of unknown type here
+}
+
+// instantiateGenerics rewrites the calls under n (a cell's declarations
+// or its top-level statements) of the recorded generic functions whose
+// type arguments unification finds; in a file, an untyped `var v =
+// G(...)` also gets its type (R of G's single result), so that it is
+// compiled as var v R plus v = G[...](...).
+func (s *Session) instantiateGenerics(n ast.Node, defs map[string]ast.Expr) {
+	if len(s.generics) == 0 {
+		return
+	}
+	sc := genScope{defs: make(map[string]ast.Expr, len(defs)), shadow: map[string]bool{}}
+	for k, v := range defs {
+		sc.defs[k] = v
+	}
+	switch n := n.(type) {
+	case *ast.File:
+		sc.noteFile(n)
+		for _, d := range n.Decls {
+			counts := sc.nested(d, d)
+			defs, shadow := sc.defs, counts.names()
+			if fd, ok := d.(*ast.FuncDecl); ok {
+				defs, shadow = sc.withParams(fd, counts)
+			}
+			s.instantiateIn(d, shadow, defs)
+			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.VAR {
+				for _, sp := range g.Specs {
+					s.typeGenericVar(sp.(*ast.ValueSpec), sc.defs)
+				}
+			}
+		}
+	case *ast.BlockStmt:
+		for _, st := range n.List {
+			s.instantiateIn(st, sc.nested(st, st).names(), sc.defs)
+			sc.noteStmt(st)
+		}
+	default:
+		s.instantiateIn(n, sc.nested(n, nil).names(), sc.defs)
+	}
+}
+
+// noteFile records the names a file of declarations declares: its
+// variables with their values (or a stand-in T{} of their type), and its
+// functions, types and constants as unknown (their globals may be stale).
+func (sc genScope) noteFile(f *ast.File) {
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Recv == nil {
+				sc.forget(d.Name.Name)
+			}
+		case *ast.GenDecl:
+			for _, sp := range d.Specs {
+				switch sp := sp.(type) {
+				case *ast.TypeSpec:
+					sc.forget(sp.Name.Name)
+				case *ast.ValueSpec:
+					sc.noteSpec(sp, d.Tok == token.VAR)
+				}
+			}
+		}
+	}
+}
+
+// noteSpec records a var or const spec's names.
+func (sc genScope) noteSpec(vs *ast.ValueSpec, isVar bool) {
+	for i, n := range vs.Names {
+		switch {
+		case !isVar:
+			sc.forget(n.Name)
+		case vs.Type != nil:
+			sc.defs[n.Name] = &ast.CompositeLit{Type: vs.Type}
+			delete(sc.shadow, n.Name)
+		case len(vs.Values) == len(vs.Names):
+			sc.defs[n.Name] = vs.Values[i]
+			delete(sc.shadow, n.Name)
+		default:
+			sc.forget(n.Name)
+		}
+	}
+}
+
+// noteStmt records the names a top-level statement defines, for the
+// statements after it.
+func (sc genScope) noteStmt(st ast.Stmt) {
+	switch st := st.(type) {
+	case *ast.AssignStmt:
+		if st.Tok != token.DEFINE {
+			return
+		}
+		for i, l := range st.Lhs {
+			id, ok := l.(*ast.Ident)
+			switch {
+			case !ok || id.Name == "_":
+			case len(st.Lhs) == len(st.Rhs):
+				sc.defs[id.Name] = st.Rhs[i]
+				delete(sc.shadow, id.Name)
+			default:
+				sc.forget(id.Name)
+			}
+		}
+	case *ast.DeclStmt:
+		if g, ok := st.Decl.(*ast.GenDecl); ok {
+			for _, sp := range g.Specs {
+				switch sp := sp.(type) {
+				case *ast.ValueSpec:
+					sc.noteSpec(sp, g.Tok == token.VAR)
+				case *ast.TypeSpec:
+					sc.forget(sp.Name.Name)
+				}
+			}
+		}
+	}
+}
+
+func (sc genScope) forget(name string) {
+	delete(sc.defs, name)
+	sc.shadow[name] = true
+}
+
+// declCounts counts the declarations of names in nested scopes.
+type declCounts map[string]int
+
+// names is the set of the names counted.
+func (dc declCounts) names() map[string]bool {
+	out := make(map[string]bool, len(dc))
+	for k := range dc {
+		out[k] = true
+	}
+	return out
+}
+
+// nested counts the names declared in n's nested scopes (parameters,
+// type parameters, locals, loop and switch variables), sc's unknown names
+// among them; top, when n is a top-level statement or declaration, keeps
+// its own definitions out (they are top-level, seen by later statements
+// only).
+func (sc genScope) nested(n, top ast.Node) declCounts {
+	out := make(declCounts, len(sc.shadow))
+	for k := range sc.shadow {
+		out[k]++
+	}
+	addIdents := func(es ...ast.Expr) {
+		for _, e := range es {
+			if id, ok := e.(*ast.Ident); ok {
+				out[id.Name]++
+			}
+		}
+	}
+	addFields := func(l *ast.FieldList) {
+		if l == nil {
+			return
+		}
+		for _, f := range l.List {
+			for _, n := range f.Names {
+				out[n.Name]++
+			}
+		}
+	}
+	ast.Inspect(n, func(x ast.Node) bool {
+		switch x := x.(type) {
+		case *ast.FuncDecl:
+			addFields(x.Recv)
+		case *ast.FuncType:
+			addFields(x.TypeParams)
+			addFields(x.Params)
+			addFields(x.Results)
+		case *ast.AssignStmt:
+			if x.Tok == token.DEFINE && ast.Node(x) != top {
+				addIdents(x.Lhs...)
+			}
+		case *ast.RangeStmt:
+			if x.Tok == token.DEFINE {
+				addIdents(x.Key, x.Value)
+			}
+		case *ast.ValueSpec:
+			if !declares(top, x) {
+				for _, n := range x.Names {
+					out[n.Name]++
+				}
+			}
+		case *ast.TypeSpec:
+			out[x.Name.Name]++
+		}
+		return true
+	})
+	return out
+}
+
+// withParams returns sc's definitions plus the parameters of fd that
+// nothing else in it declares, each with a stand-in T{} of its type, and
+// takes them out of the unknown names in counts' set.
+func (sc genScope) withParams(fd *ast.FuncDecl, counts declCounts) (map[string]ast.Expr, map[string]bool) {
+	shadow := counts.names()
+	defs := make(map[string]ast.Expr, len(sc.defs)+len(fd.Type.Params.List))
+	for k, v := range sc.defs {
+		defs[k] = v
+	}
+	for _, f := range fd.Type.Params.List {
+		typ := f.Type
+		if e, ok := typ.(*ast.Ellipsis); ok {
+			typ = &ast.ArrayType{Lbrack: e.Pos(), Elt: e.Elt}
+		}
+		for _, n := range f.Names {
+			if counts[n.Name] != 1 || n.Name == "_" {
+				continue
+			}
+			defs[n.Name] = &ast.CompositeLit{Type: typ}
+			delete(shadow, n.Name)
+		}
+	}
+	return defs, shadow
+}
+
+// declares reports whether top, a top-level declaration (of a file or a
+// statement), holds the spec vs.
+func declares(top ast.Node, vs *ast.ValueSpec) bool {
+	if ds, ok := top.(*ast.DeclStmt); ok {
+		top = ds.Decl
+	}
+	g, ok := top.(*ast.GenDecl)
+	if !ok {
+		return false
+	}
+	for _, sp := range g.Specs {
+		if sp == vs {
 			return true
 		}
 	}
 	return false
 }
 
-// instantiateGenerics rewrites the calls under n of the recorded generic
-// functions whose type arguments unification finds.
-func (s *Session) instantiateGenerics(n ast.Node, defs map[string]ast.Expr) {
-	if len(s.generics) == 0 {
-		return
-	}
+// instantiateIn rewrites the generic calls under n; shadow holds the
+// names of unknown type there.
+func (s *Session) instantiateIn(n ast.Node, shadow map[string]bool, defs map[string]ast.Expr) {
 	ast.Inspect(n, func(x ast.Node) bool {
 		call, ok := x.(*ast.CallExpr)
 		if !ok {
 			return true
 		}
 		id, ok := call.Fun.(*ast.Ident)
-		if !ok {
+		if !ok || shadow[id.Name] {
 			return true
 		}
 		ft := s.generics[id.Name]
-		if _, local := defs[id.Name]; ft == nil || local || !funcResultParam(ft) {
+		if _, local := defs[id.Name]; ft == nil || local {
 			return true
 		}
-		if args := s.inferTypeArgs(ft, call.Args, defs); args != nil {
+		if args := s.inferTypeArgs(ft, call, defs, shadow); args != nil {
 			if len(args) == 1 {
 				call.Fun = &ast.IndexExpr{X: id, Lbrack: id.End(), Index: args[0], Rbrack: id.End()}
 			} else {
@@ -74,36 +305,81 @@ func (s *Session) instantiateGenerics(n ast.Node, defs map[string]ast.Expr) {
 }
 
 // inferTypeArgs unifies ft's parameter types with the arguments' types;
-// nil unless every type parameter is found.
-func (s *Session) inferTypeArgs(ft *ast.FuncType, args []ast.Expr, defs map[string]ast.Expr) []ast.Expr {
+// nil unless every type parameter is found. As in Go, typed arguments
+// come first, then the constraints with a core type (S ~[]E gives E from
+// S), then the untyped constants' default types for the parameters still
+// open, the largest kind among a parameter's constants winning (1 and
+// 2.5 give float64); that last step is skipped when an argument's type is
+// unknown, which might have settled the parameter.
+func (s *Session) inferTypeArgs(ft *ast.FuncType, call *ast.CallExpr, defs map[string]ast.Expr, shadow map[string]bool) []ast.Expr {
+	args := call.Args
 	var names []string
 	bound := map[string]string{}
+	cores := map[string]ast.Expr{}
 	for _, f := range ft.TypeParams.List {
 		for _, n := range f.Names {
 			names = append(names, n.Name)
 			bound[n.Name] = ""
+			if core := coreTerm(f.Type); core != nil {
+				cores[n.Name] = core
+			}
 		}
 	}
 	var params []ast.Expr
+	var variadic ast.Expr
 	for _, f := range ft.Params.List {
-		if _, ok := f.Type.(*ast.Ellipsis); ok {
-			return nil // variadic: left to yaegi
+		if e, ok := f.Type.(*ast.Ellipsis); ok {
+			variadic = e.Elt // the last parameter: one per remaining argument
+			break
 		}
 		for range max(1, len(f.Names)) {
 			params = append(params, f.Type)
 		}
 	}
-	if len(params) != len(args) {
+	switch {
+	case variadic != nil && call.Ellipsis.IsValid(): // G(xs...): xs is the []T
+		params = append(params, &ast.ArrayType{Elt: variadic})
+	case call.Ellipsis.IsValid():
+		return nil
+	}
+	for variadic != nil && len(params) < len(args) {
+		params = append(params, variadic)
+	}
+	if len(params) != len(args) || len(args) == 0 {
 		return nil
 	}
 	ty := &staticTyper{s: s, defs: defs, seen: map[string]bool{}}
 	fset := token.NewFileSet()
+	unknown := false
+	consts := map[string]token.Token{}
 	for i, a := range args {
-		at := s.argType(ty, a)
+		if kind, ok := s.untypedKind(a, defs, shadow); ok {
+			if p, ok := params[i].(*ast.Ident); ok {
+				if _, isParam := bound[p.Name]; isParam && constRank(kind) > constRank(consts[p.Name]) {
+					consts[p.Name] = kind
+				}
+			}
+			continue
+		}
+		at := s.argType(ty, a, defs, shadow, 0)
 		if at == nil {
+			unknown = true
 			continue
 		}
 		if !unify(params[i], at, bound, fset) {
+			return nil
+		}
+	}
+	if !unifyCores(cores, bound, fset) {
+		return nil
+	}
+	if !unknown {
+		for n, kind := range consts {
+			if bound[n] == "" {
+				bound[n] = constDefault[kind]
+			}
+		}
+		if !unifyCores(cores, bound, fset) {
 			return nil
 		}
 	}
@@ -123,13 +399,140 @@ func (s *Session) inferTypeArgs(ft *ast.FuncType, args []ast.Expr, defs map[stri
 	return out
 }
 
-// argType is an argument's type as written in the source, or nil.
-func (s *Session) argType(ty *staticTyper, a ast.Expr) ast.Expr {
-	switch a := ast.Unparen(a).(type) {
+// coreTerm is the single type term of a constraint (~[]E, []E, map[K]V)
+// when it is a type literal, whose type parameters a bound type settles;
+// nil for interfaces, unions and named types.
+func coreTerm(c ast.Expr) ast.Expr {
+	if u, ok := c.(*ast.UnaryExpr); ok && u.Op == token.TILDE {
+		c = u.X
+	}
+	switch c.(type) {
+	case *ast.ArrayType, *ast.MapType, *ast.ChanType, *ast.StarExpr, *ast.FuncType:
+		return c
+	}
+	return nil
+}
+
+// unifyCores unifies the core types of the bound type parameters'
+// constraints with their bindings; false on a conflict.
+func unifyCores(cores map[string]ast.Expr, bound map[string]string, fset *token.FileSet) bool {
+	for n, core := range cores {
+		if bound[n] == "" {
+			continue
+		}
+		e, err := parser.ParseExpr(bound[n])
+		if err != nil {
+			return false
+		}
+		if !unify(core, e, bound, fset) {
+			return false
+		}
+	}
+	return true
+}
+
+// constDefault is the default type of an untyped constant of each kind.
+var constDefault = map[token.Token]string{
+	token.INT: "int", token.CHAR: "rune", token.FLOAT: "float64", token.IMAG: "complex128",
+	token.STRING: "string", token.IDENT: "bool",
+}
+
+// constRank orders the numeric constant kinds as Go does when constants
+// of several kinds meet (int < rune < float64 < complex128).
+func constRank(k token.Token) int {
+	switch k {
+	case token.INT:
+		return 1
+	case token.CHAR:
+		return 2
+	case token.FLOAT:
+		return 3
+	case token.IMAG:
+		return 4
+	case token.STRING, token.IDENT:
+		return 5
+	}
+	return 0
+}
+
+// untypedKind reports whether a is an untyped constant expression made of
+// literals (and true or false, reported as token.IDENT), and its kind.
+func (s *Session) untypedKind(a ast.Expr, defs map[string]ast.Expr, shadow map[string]bool) (token.Token, bool) {
+	if id, ok := ast.Unparen(a).(*ast.Ident); ok && (id.Name == "true" || id.Name == "false") {
+		_, local := defs[id.Name]
+		if !local && !shadow[id.Name] && s.globalType(id.Name) == "" {
+			return token.IDENT, true
+		}
+		return 0, false
+	}
+	if b, ok := ast.Unparen(a).(*ast.BinaryExpr); ok {
+		switch b.Op {
+		case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ:
+			if _, ok := untypedConst(b); ok {
+				return token.IDENT, true // a comparison of constants: an untyped bool
+			}
+			return 0, false
+		}
+	}
+	return untypedConst(a)
+}
+
+// globalType spells the type of a global of the session, "" when there is
+// none or it cannot.
+func (s *Session) globalType(name string) string {
+	c := s.comp
+	c.mu.RLock()
+	t := c.globals[name]
+	c.mu.RUnlock()
+	if t == nil {
+		return ""
+	}
+	if src := s.typeSource(t); src != "" {
+		return src
+	}
+	return "?"
+}
+
+// argType is an argument's type as written in the source or known to the
+// session, or nil; depth bounds the chains of definitions followed.
+func (s *Session) argType(ty *staticTyper, a ast.Expr, defs map[string]ast.Expr, shadow map[string]bool, depth int) ast.Expr {
+	a = ast.Unparen(a)
+	switch a := a.(type) {
 	case *ast.FuncLit:
+		if usesAny(a.Type, shadow) {
+			return nil
+		}
 		return a.Type
 	case *ast.CompositeLit:
+		if a.Type == nil || usesAny(a.Type, shadow) {
+			return nil
+		}
 		return a.Type
+	}
+	if usesAny(a, shadow) || depth > 8 {
+		return nil
+	}
+	switch a := a.(type) {
+	case *ast.Ident:
+		if v, ok := defs[a.Name]; ok {
+			if k, ok := s.untypedKind(v, defs, shadow); ok {
+				return ast.NewIdent(constDefault[k])
+			}
+			return s.argType(ty, v, defs, shadow, depth+1)
+		}
+	case *ast.CallExpr:
+		if t := s.conversionType(a, defs); t != nil {
+			return t
+		}
+		if r := s.instanceResult(a, defs); r != nil {
+			return r
+		}
+	case *ast.UnaryExpr:
+		if a.Op == token.AND {
+			if cl, ok := ast.Unparen(a.X).(*ast.CompositeLit); ok && cl.Type != nil {
+				return &ast.StarExpr{X: cl.Type}
+			}
+		}
 	}
 	if t := ty.typeOf(a); t != nil {
 		if src := s.typeSource(t); src != "" {
@@ -139,6 +542,98 @@ func (s *Session) argType(ty *staticTyper, a ast.Expr) ast.Expr {
 		}
 	}
 	return nil
+}
+
+// usesAny reports whether e uses one of the names (a selector's field or
+// method name, and the names a field list declares, aside).
+func usesAny(e ast.Node, names map[string]bool) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			found = found || usesAny(n.X, names)
+			return false
+		case *ast.Field: // a parameter's or field's name declares it
+			found = found || usesAny(n.Type, names)
+			return false
+		case *ast.Ident:
+			found = found || names[n.Name]
+		}
+		return !found
+	})
+	return found
+}
+
+// conversionType is the type of a conversion T(x) to a type the source
+// spells: a predeclared type, a type a cell declared, or a type literal
+// ([]float32(xs)); nil for anything else (compiled package types are
+// typed through the symbol tables).
+func (s *Session) conversionType(call *ast.CallExpr, defs map[string]ast.Expr) ast.Expr {
+	if len(call.Args) != 1 {
+		return nil
+	}
+	switch f := ast.Unparen(call.Fun).(type) {
+	case *ast.Ident:
+		if _, local := defs[f.Name]; local {
+			return nil
+		}
+		c := s.comp
+		c.mu.RLock()
+		doc, cellDecl := c.cellDocs[f.Name]
+		_, global := c.globals[f.Name]
+		c.mu.RUnlock()
+		switch {
+		case cellDecl && strings.HasPrefix(doc, "type "+f.Name+" "):
+			return f
+		case !cellDecl && !global && predeclared[f.Name] != nil:
+			return f
+		}
+	case *ast.ArrayType, *ast.MapType, *ast.ChanType, *ast.FuncType:
+		return f
+	}
+	return nil
+}
+
+// instanceResult is the result type of a call of a cell's generic
+// function with its type arguments written (G[A, B](...)) and one result,
+// with the type arguments put in; nil otherwise.
+func (s *Session) instanceResult(call *ast.CallExpr, defs map[string]ast.Expr) ast.Expr {
+	var fn ast.Expr
+	var targs []ast.Expr
+	switch f := call.Fun.(type) {
+	case *ast.IndexExpr:
+		fn, targs = f.X, []ast.Expr{f.Index}
+	case *ast.IndexListExpr:
+		fn, targs = f.X, f.Indices
+	}
+	g, ok := fn.(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	ft := s.generics[g.Name]
+	if _, local := defs[g.Name]; ft == nil || local || ft.Results == nil || len(fieldTypes(ft.Results)) != 1 {
+		return nil
+	}
+	fset := token.NewFileSet()
+	subst := map[string]string{}
+	i := 0
+	for _, f := range ft.TypeParams.List {
+		for _, n := range f.Names {
+			if i < len(targs) {
+				subst[n.Name] = nodeString(fset, targs[i])
+			}
+			i++
+		}
+	}
+	if i != len(targs) {
+		return nil
+	}
+	src := substType(fieldTypes(ft.Results)[0], subst, fset)
+	typ, err := parser.ParseExpr(src)
+	if src == "" || err != nil {
+		return nil
+	}
+	return typ
 }
 
 // unify matches a parameter type against an argument type, binding the
@@ -212,61 +707,63 @@ func fieldTypes(l *ast.FieldList) []ast.Expr {
 	return out
 }
 
+// typeGenericVar gives an untyped top-level `var v = G[A, B](...)` of a
+// cell's generic function G with one result its type R, the result type
+// with the type arguments put in: yaegi v0.16.1 cannot type it ("cannot
+// infer the type"), and the typed declaration is then run as var v R plus
+// v = G[A, B](...) (see liftVarInits).
+func (s *Session) typeGenericVar(vs *ast.ValueSpec, defs map[string]ast.Expr) {
+	if vs.Type != nil || len(vs.Names) != 1 || len(vs.Values) != 1 || vs.Names[0].Name == "_" {
+		return
+	}
+	call, ok := ast.Unparen(vs.Values[0]).(*ast.CallExpr)
+	if !ok {
+		return
+	}
+	if typ := s.instanceResult(call, defs); typ != nil {
+		ast.Inspect(typ, func(n ast.Node) bool { setPos(n, vs.Names[0].End()); return true })
+		vs.Type = typ
+	}
+}
+
 // typeGenericDefines turns a top-level `v := G[A, B](...)` of a cell's
 // generic function G with one result into `var v R; v = G[A, B](...)`, R
 // the result type with the type arguments put in: yaegi v0.16.1 fails the
-// definition as "not a generic type".
+// definition as "not a generic type". A definition of several variables
+// (p, q := G[A](x), H[B](y)) is rewritten so when every value is such a
+// call.
 func (s *Session) typeGenericDefines(body *ast.BlockStmt, defs map[string]ast.Expr) {
 	var out []ast.Stmt
 	for _, st := range body.List {
-		out = append(out, st)
 		as, ok := st.(*ast.AssignStmt)
-		if !ok || as.Tok != token.DEFINE || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
+		if !ok || as.Tok != token.DEFINE || len(as.Lhs) != len(as.Rhs) {
+			out = append(out, st)
 			continue
 		}
-		id, ok := as.Lhs[0].(*ast.Ident)
-		call, ok2 := ast.Unparen(as.Rhs[0]).(*ast.CallExpr)
-		if !ok || !ok2 || id.Name == "_" {
-			continue
-		}
-		var fn ast.Expr
-		var targs []ast.Expr
-		switch f := call.Fun.(type) {
-		case *ast.IndexExpr:
-			fn, targs = f.X, []ast.Expr{f.Index}
-		case *ast.IndexListExpr:
-			fn, targs = f.X, f.Indices
-		}
-		g, ok := fn.(*ast.Ident)
-		if !ok {
-			continue
-		}
-		ft := s.generics[g.Name]
-		if _, local := defs[g.Name]; ft == nil || local || ft.Results == nil || len(fieldTypes(ft.Results)) != 1 {
-			continue
-		}
-		fset := token.NewFileSet()
-		subst := map[string]string{}
-		i := 0
-		for _, f := range ft.TypeParams.List {
-			for _, n := range f.Names {
-				if i < len(targs) {
-					subst[n.Name] = nodeString(fset, targs[i])
-				}
-				i++
+		var decls []ast.Stmt
+		for i, l := range as.Lhs {
+			id, ok := l.(*ast.Ident)
+			call, ok2 := ast.Unparen(as.Rhs[i]).(*ast.CallExpr)
+			if !ok || !ok2 || id.Name == "_" {
+				break
 			}
+			typ := s.instanceResult(call, defs)
+			if typ == nil {
+				break
+			}
+			ast.Inspect(typ, func(n ast.Node) bool { setPos(n, as.Pos()); return true })
+			decls = append(decls, &ast.DeclStmt{Decl: &ast.GenDecl{TokPos: as.Pos(), Tok: token.VAR, Specs: []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{id}, Type: typ}}}})
 		}
-		if i != len(targs) {
+		if len(decls) != len(as.Lhs) {
+			out = append(out, st)
 			continue
 		}
-		src := substType(fieldTypes(ft.Results)[0], subst, fset)
-		typ, err := parser.ParseExpr(src)
-		if src == "" || err != nil {
-			continue
+		lhs := make([]ast.Expr, len(as.Lhs))
+		for i, l := range as.Lhs {
+			lhs[i] = &ast.Ident{Name: l.(*ast.Ident).Name, NamePos: l.Pos()}
 		}
-		ast.Inspect(typ, func(n ast.Node) bool { setPos(n, as.Pos()); return true })
-		out[len(out)-1] = &ast.DeclStmt{Decl: &ast.GenDecl{TokPos: as.Pos(), Tok: token.VAR, Specs: []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{id}, Type: typ}}}}
-		out = append(out, &ast.AssignStmt{Lhs: []ast.Expr{&ast.Ident{Name: id.Name, NamePos: id.Pos()}}, TokPos: as.TokPos, Tok: token.ASSIGN, Rhs: as.Rhs})
+		out = append(out, decls...)
+		out = append(out, &ast.AssignStmt{Lhs: lhs, TokPos: as.TokPos, Tok: token.ASSIGN, Rhs: as.Rhs})
 	}
 	body.List = out
 }
