@@ -398,7 +398,8 @@ func (t *Tensor) Pow(exponent any) *Tensor {
 		var ga, gb *Tensor
 		x, y := c.saved(0), c.saved(1)
 		if c.needs(0) {
-			ga = gradFor(g.Mul(y).Mul(x.Pow(y.Sub(1))), sa, da)
+			// y·x^(y-1) is 0·0^-1 = NaN at x = 0, y = 0; PyTorch masks the exponent's zeros to 0.
+			ga = gradFor(Where(y.Eq(0), 0.0, g.Mul(y).Mul(x.Pow(y.Sub(1)))), sa, da)
 		}
 		if c.needs(1) {
 			// d/dy x^y = x^y·log x, taken as 0 where x is 0 and y ≥ 0 (PyTorch's choice).

@@ -334,3 +334,43 @@ func TestErrorKinds(t *testing.T) {
 		})
 	}
 }
+
+// Pow's gradient at 0^0: y·x^(y-1) is 0·0^-1 = NaN there, and PyTorch masks the exponent's
+// zeros to 0 (pow_backward_self). Expected values are PyTorch 1.13's.
+func TestPowGradAtZero(t *testing.T) {
+	tests := []struct {
+		name         string
+		base, exp    any // exp is a Go number or a tensor that does not require grad, unless expGrad
+		expGrad      bool
+		wantP, wantE string
+	}{
+		{"tensor exponent", []float64{0, 1}, []float64{0, 2}, true, "[0 2]", "[0 0]"},
+		{"broadcast", [][]float64{{0}, {1}}, []float64{0, 2}, true, "[0 2]", "[0 0]"},
+		{"exponent without grad", []float64{0, 1, 2}, []float64{0, 0, 3}, false, "[0 0 12]", ""},
+		{"0-dim tensor exponent", []float64{0, 1}, 0.0, false, "[0 0]", ""},
+		{"Go number 0", []float64{0, 1}, nil, false, "[0 0]", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := tensor.New(tc.base, tensor.Float64, tensor.RequiresGrad())
+			var e any = 0 // a Go number exponent
+			var et *tensor.Tensor
+			if tc.exp != nil {
+				et = tensor.New(tc.exp, tensor.Float64)
+				if tc.expGrad {
+					et.SetRequiresGrad(true)
+				}
+				e = et
+			}
+			p.Pow(e).Sum().Backward()
+			if got := fmt.Sprint(p.Grad().Float64s()); got != tc.wantP {
+				t.Errorf("Pow(%v, %v): p.Grad() = %s, want %s", tc.base, tc.exp, got, tc.wantP)
+			}
+			if tc.expGrad {
+				if got := fmt.Sprint(et.Grad().Float64s()); got != tc.wantE {
+					t.Errorf("Pow(%v, %v): e.Grad() = %s, want %s", tc.base, tc.exp, got, tc.wantE)
+				}
+			}
+		})
+	}
+}
