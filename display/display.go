@@ -9,6 +9,7 @@ import (
 	"image"
 	"image/png"
 	"os"
+	"sync"
 	"sync/atomic"
 )
 
@@ -81,23 +82,32 @@ type Publisher interface {
 	Clear(wait bool)
 }
 
-type holder struct{ p Publisher }
+// current is the Scope in force; it is never nil (init installs an empty one).
+var current atomic.Pointer[Scope]
 
-var current atomic.Pointer[holder]
+// setMu serialises SetPublisher, so that one scope's end hooks run before the next scope begins.
+var setMu sync.Mutex
+
+func init() { current.Store(&Scope{}) }
 
 // SetPublisher installs p as the destination of display calls and returns the
 // previous one (nil when none). A nil p restores the standard-output fallback.
+//
+// Each call ends the Scope in force and begins a new one: the functions
+// registered with the old scope's AtEnd run first, while its publisher is still
+// installed, so what they publish goes where the ending cell's output goes.
 func SetPublisher(p Publisher) (prev Publisher) {
-	old := current.Swap(&holder{p})
-	if old == nil {
-		return nil
-	}
+	setMu.Lock()
+	defer setMu.Unlock()
+	old := current.Load()
+	old.end()
+	current.Store(&Scope{p: p})
 	return old.p
 }
 
 func publish(data map[string]any, id string, update bool) {
-	if h := current.Load(); h != nil && h.p != nil {
-		h.p.Display(data, map[string]any{}, id, update)
+	if p := current.Load().p; p != nil {
+		p.Display(data, map[string]any{}, id, update)
 		return
 	}
 	if s, ok := data["text/plain"].(string); ok {
@@ -196,8 +206,8 @@ func JSON(v any) {
 // Clear clears the cell's output area. With wait, the front end clears only
 // when the next output arrives, which avoids flicker in animations.
 func Clear(wait bool) {
-	if h := current.Load(); h != nil && h.p != nil {
-		h.p.Clear(wait)
+	if p := current.Load().p; p != nil {
+		p.Clear(wait)
 	}
 }
 

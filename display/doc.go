@@ -16,6 +16,11 @@
 // program using the package outside a notebook) display calls write the
 // text/plain form to standard output, so nothing is lost.
 //
+// Each SetPublisher call ends one Scope (in a notebook, one cell's run) and
+// begins the next. Code that publishes later on its own, such as a throttled
+// live view in gotensor/viz, uses the Scope: AtEnd to show what it held back
+// before the cell ends, Do to publish from a timer only while its cell runs.
+//
 // Concurrency: every function may be called from any goroutine; the
 // publisher is swapped atomically.
 package display

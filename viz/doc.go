@@ -13,9 +13,11 @@
 //     into a Graph; viz itself knows nothing of autograd.
 //   - Progress and LossCurve are live training views that publish HTML through a Sink at most ten times a
 //     second, and a final text summary when closed. Without a Sink they show in the notebook through a
-//     display handle (display_data, then update_display_data).
+//     display handle (display_data, then update_display_data). A change the throttle holds back is shown
+//     without Close too: as the cell that made it ends (returning or panicking), under that cell, and, with
+//     the real clock, by a trailing publication while the cell still runs; never under a later cell.
 //   - LinePlot, LinePlotXY, ScatterPlot and HeatmapPlot (and their tensor forms) draw data through
-//     gonum.org/v1/plot into a Figure holding SVG or PNG.
+//     gonum.org/v1/plot into a Figure holding SVG or PNG. NaN and Inf are left out: a line breaks there.
 //
 // Every view offers itself to the display package: Graph and Figure through MIMEBundle (an image and its text
 // twin), Progress and LossCurve through HTML and String; Rich gives a tensor's bundle (text/plain and

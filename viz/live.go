@@ -3,6 +3,8 @@ package viz
 import (
 	"sync"
 	"time"
+
+	"gotensor/display"
 )
 
 // Sink receives the renderings of a live view (Progress, LossCurve). The runtime's display handle implements it
@@ -24,8 +26,12 @@ func (f SinkFunc) Publish(html, text string, final bool) { f(html, text, final) 
 const MinUpdateInterval = 100 * time.Millisecond
 
 // live is the machinery shared by the live views: a lock over the view's state, a throttle, serialised and
-// ordered publication, and (with the real clock) a trailing publication so the last change before a pause is
-// shown even if the program never calls Close.
+// ordered publication, and two ways of showing a change the throttle held back even if the program never calls
+// Close: with the real clock, a trailing publication once the interval has passed; and, inside a notebook cell,
+// a publication when the cell ends (display.Scope.AtEnd), so the cell's output holds the view's last state
+// before the cell is over, whether it returned or panicked. A trailing publication runs only while the cell that
+// scheduled it runs (display.Scope.Do): once that cell has ended, its held change has been shown already, and
+// the timer must not publish under another cell.
 type live struct {
 	sink      Sink
 	now       func() time.Time
@@ -33,16 +39,22 @@ type live struct {
 	interval  time.Duration
 	render    func(now time.Time) (html, text string) // called with mu held
 
-	mu      sync.Mutex // guards the view's state and the fields below
-	seq     uint64     // number of the latest state
-	closed  bool
-	pending bool      // a trailing publication is scheduled
-	last    time.Time // when the last publication was rendered
-	started bool
+	mu          sync.Mutex // guards the view's state and the fields below
+	seq         uint64     // number of the latest state
+	closed      bool
+	timerScope  *display.Scope // the scope of the scheduled trailing publication; nil when none
+	endScope    *display.Scope // the scope whose end will publish the held change; nil when none
+	cancelAtEnd func()         // unregisters the publication at endScope's end
+	last        time.Time      // when the last publication was rendered
+	started     bool
 
 	pubMu sync.Mutex // serialises Sink calls; taken after mu is released
 	sent  uint64     // number of the state last published
 }
+
+// endPublishWait bounds how long the publication at a cell's end waits for another publication of the same view
+// under way (a Sink stuck in user code must not hang the kernel as it ends the cell).
+const endPublishWait = time.Second
 
 func (v *live) init(sink Sink, now func() time.Time, interval time.Duration, render func(time.Time) (string, string)) {
 	v.sink, v.render = sink, render
@@ -53,8 +65,9 @@ func (v *live) init(sink Sink, now func() time.Time, interval time.Duration, ren
 	v.interval = max(interval, MinUpdateInterval)
 }
 
-// update applies change to the view's state and publishes when the throttle allows; otherwise, with the real
-// clock, it schedules a trailing publication. After close it changes nothing.
+// update applies change to the view's state and publishes when the throttle allows; otherwise it holds the
+// change for the end of the cell and, with the real clock, schedules a trailing publication. After close it
+// changes nothing.
 func (v *live) update(change func()) {
 	now := v.now()
 	v.mu.Lock()
@@ -65,26 +78,67 @@ func (v *live) update(change func()) {
 	change()
 	v.seq++
 	if v.started && now.Sub(v.last) < v.interval {
-		if v.realClock && !v.pending {
-			v.pending = true
-			time.AfterFunc(v.interval-now.Sub(v.last), v.flush)
+		scope := display.CurrentScope()
+		if v.endScope != scope {
+			if cancel, ok := scope.AtEnd(v.flushAtEnd); ok {
+				v.dropAtEnd()
+				v.endScope, v.cancelAtEnd = scope, cancel
+			}
+		}
+		if v.realClock && v.timerScope != scope {
+			v.timerScope = scope
+			time.AfterFunc(v.interval-now.Sub(v.last), func() { v.flushIn(scope) })
 		}
 		v.mu.Unlock()
 		return
 	}
-	v.emit(now, false)
+	v.emit(now, false, false)
 }
 
-// flush publishes the latest state if it has not been published yet.
-func (v *live) flush() {
+// dropAtEnd unregisters the publication at the end of a cell, if any. Callers hold mu.
+func (v *live) dropAtEnd() {
+	if v.cancelAtEnd != nil {
+		v.cancelAtEnd()
+	}
+	v.endScope, v.cancelAtEnd = nil, nil
+}
+
+// flushIn is the trailing publication scheduled in scope: it publishes the latest state if it has not been
+// published yet, but only while scope (the cell that scheduled it) runs. A panic in the Sink is dropped: it
+// would otherwise kill the program from the timer's goroutine.
+func (v *live) flushIn(scope *display.Scope) {
+	defer func() { _ = recover() }()
+	ran := scope.Do(func() {
+		now := v.now()
+		v.mu.Lock()
+		if v.timerScope == scope {
+			v.timerScope = nil
+		}
+		if v.closed {
+			v.mu.Unlock()
+			return
+		}
+		v.emit(now, false, false)
+	})
+	if !ran {
+		v.mu.Lock()
+		if v.timerScope == scope {
+			v.timerScope = nil
+		}
+		v.mu.Unlock()
+	}
+}
+
+// flushAtEnd publishes the held change as the cell that made it ends (see display.Scope.AtEnd).
+func (v *live) flushAtEnd() {
 	now := v.now()
 	v.mu.Lock()
-	v.pending = false
+	v.endScope, v.cancelAtEnd = nil, nil // display has dropped the registration
 	if v.closed {
 		v.mu.Unlock()
 		return
 	}
-	v.emit(now, false)
+	v.emit(now, false, true)
 }
 
 // close applies change, marks the view closed and publishes its final rendering. Later calls do nothing.
@@ -98,16 +152,25 @@ func (v *live) close(change func()) {
 	change()
 	v.seq++
 	v.closed = true
-	v.emit(now, true)
+	v.emit(now, true, false)
 }
 
-// emit renders under mu, releases it, then publishes unless a newer state was published meanwhile.
-func (v *live) emit(now time.Time, final bool) {
+// emit renders under mu, releases it, then publishes unless a newer state was published meanwhile. Whatever it
+// publishes is the latest state, so the publication held for the cell's end is no longer needed. With atEnd it
+// waits at most endPublishWait for a publication under way, and gives up after.
+func (v *live) emit(now time.Time, final, atEnd bool) {
 	seq := v.seq
 	v.started, v.last = true, now
+	v.dropAtEnd()
 	html, text := v.render(now)
 	v.mu.Unlock()
-	v.pubMu.Lock()
+	if atEnd {
+		if !lockWithin(&v.pubMu, endPublishWait) {
+			return
+		}
+	} else {
+		v.pubMu.Lock()
+	}
 	defer v.pubMu.Unlock()
 	if seq <= v.sent && v.sent != 0 {
 		return
@@ -116,6 +179,18 @@ func (v *live) emit(now time.Time, final bool) {
 	if v.sink != nil {
 		v.sink.Publish(html, text, final)
 	}
+}
+
+// lockWithin locks mu unless it stays locked for d, and reports whether it did.
+func lockWithin(mu *sync.Mutex, d time.Duration) bool {
+	deadline := time.Now().Add(d)
+	for !mu.TryLock() {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return true
 }
 
 // snapshot renders the current state without publishing it.
