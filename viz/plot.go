@@ -104,12 +104,11 @@ func HeatmapPlot(rows, cols int, values []float64, opts PlotOptions) (*Figure, e
 	if rows <= 0 || cols <= 0 || len(values) != rows*cols {
 		return nil, fmt.Errorf("heatmap plot: %d values do not fill %d×%d cells", len(values), rows, cols)
 	}
-	st := ComputeStats(values)
-	if st.finite() == 0 {
+	lo, hi, n := finiteRange(values)
+	if n == 0 {
 		return nil, fmt.Errorf("heatmap plot: no finite values")
 	}
 	var cmap palette.ColorMap
-	lo, hi := st.Min, st.Max
 	if lo < 0 && hi > 0 {
 		cmap = moreland.SmoothBlueRed()
 		m := math.Max(-lo, hi)

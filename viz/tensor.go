@@ -137,7 +137,8 @@ func tensorStats(d *tensor.Tensor) *Stats {
 	var st Stats
 	err := tensor.Maybe(func() {
 		// On a device, reduce there and copy back a handful of scalars. Min, Max, Mean and Std propagate NaN
-		// (PyTorch's semantics) rather than skip it as ComputeStats does; the counts say why.
+		// (PyTorch's semantics) rather than skip it as ComputeStats does, and Mean and Std ±Inf too
+		// (FiniteMean stays false, so the stats line says plain "mean"); the counts say why.
 		st.Count = d.Numel()
 		st.NaN = int(d.Ne(d).Sum().Item())
 		st.Inf = int(d.Abs().Eq(inf).Sum().Item())

@@ -183,14 +183,27 @@ func (r *tensorRenderer) header() {
 
 func (r *tensorRenderer) statsLine(s Stats) {
 	r.raw(`<div style="` + styleStats + `">`)
-	if s.finite() > 0 {
-		r.text(fmt.Sprintf("min %s · max %s · mean %s · std %s", formatShort(s.Min), formatShort(s.Max),
-			formatShort(s.Mean), formatShort(s.Std)))
-	} else {
-		r.raw("no finite values")
-	}
-	r.text(fmt.Sprintf(" · NaN %d · Inf %d", s.NaN, s.Inf))
+	r.text(statsText(s))
 	r.raw(`</div>`)
+}
+
+// statsText is the stats line: "min -inf · max inf · finite mean 1 · finite std nan · NaN 1 · Inf 2". Min and
+// max include ±Inf; a mean and std over the finite values only are called finite when something was left out.
+func statsText(s Stats) string {
+	var parts []string
+	if s.NaN < s.Count {
+		parts = append(parts, "min "+formatShort(s.Min), "max "+formatShort(s.Max))
+	}
+	switch {
+	case s.FiniteMean && s.finite() == 0:
+		parts = append(parts, "no finite values")
+	case s.FiniteMean && s.finite() < s.Count:
+		parts = append(parts, "finite mean "+formatShort(s.Mean), "finite std "+formatShort(s.Std))
+	default:
+		parts = append(parts, "mean "+formatShort(s.Mean), "std "+formatShort(s.Std))
+	}
+	parts = append(parts, fmt.Sprintf("NaN %d", s.NaN), fmt.Sprintf("Inf %d", s.Inf))
+	return strings.Join(parts, " · ")
 }
 
 // body plans the shown slices, fetches their values (recovering from a failing Segment), then draws them.
@@ -233,14 +246,14 @@ func (r *tensorRenderer) body() {
 	}
 }
 
-// scale takes the colour range from the stats when given, else from the shown values.
+// scale takes the colour range from the stats when their min and max are finite, else from the finite values
+// shown (a ±Inf would leave no range to tint by).
 func (r *tensorRenderer) scale(shown []float64) colorScale {
-	s := r.info.Stats
-	if s == nil || s.finite() == 0 {
-		st := ComputeStats(shown)
-		s = &st
+	if s := r.info.Stats; s != nil && isFinite(s.Min) && isFinite(s.Max) {
+		return newColorScale(s.Min, s.Max)
 	}
-	return newColorScale(s.Min, s.Max)
+	lo, hi, _ := finiteRange(shown)
+	return newColorScale(lo, hi)
 }
 
 // edges returns the shown positions of a dim of size n: all of them, or the first and last edge ones with a -1

@@ -45,7 +45,7 @@ func TestTensorInfoHTML(t *testing.T) {
 			[]string{"int64", "32 B", "1", "4"}, 4, 0},
 		{"bool", info("bool", []int{2}, []float64{1, 0}), "", []string{"bool", "2 B", "True", "False"}, 2, 0},
 		{"nan and inf", special, "tensor_special.html",
-			[]string{"NaN 1", "Inf 2", "nan", "inf", "-inf"}, 4, 0},
+			[]string{"min -inf · max inf · finite mean 1 · finite std nan · NaN 1 · Inf 2", "nan", "inf", "-inf"}, 4, 0},
 		{"truncated", info("float32", []int{100, 200}, ramp(20000, 0, 1)), "tensor_truncated.html",
 			[]string{"(100, 200)", "78.12 KiB", "⋯", "⋮", "⋱", "19999."}, 16*12 + 16 + 12 + 1, 0},
 		{"3-D", info("float32", []int{2, 2, 3}, ramp(12, -6, 1)), "tensor_3d.html",
@@ -172,22 +172,54 @@ func TestTensorInfoHTMLFailingSegment(t *testing.T) {
 }
 
 func TestComputeStats(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
 	tests := []struct {
+		name string
 		in   []float64
 		want Stats
 	}{
-		{[]float64{1, 2, 3, 4}, Stats{Count: 4, Min: 1, Max: 4, Mean: 2.5, Std: math.Sqrt(5.0 / 3)}},
-		{[]float64{2, math.NaN(), math.Inf(-1), 4}, Stats{Count: 4, Min: 2, Max: 4, Mean: 3, Std: math.Sqrt2, NaN: 1, Inf: 1}},
+		{"finite", []float64{1, 2, 3, 4}, Stats{Count: 4, Min: 1, Max: 4, Mean: 2.5, Std: math.Sqrt(5.0 / 3), FiniteMean: true}},
+		{"min takes -inf", []float64{2, nan, -inf, 4},
+			Stats{Count: 4, Min: -inf, Max: 4, Mean: 3, Std: math.Sqrt2, NaN: 1, Inf: 1, FiniteMean: true}},
+		{"both infinities", []float64{1, nan, inf, -inf},
+			Stats{Count: 4, Min: -inf, Max: inf, Mean: 1, Std: nan, NaN: 1, Inf: 2, FiniteMean: true}},
+		{"infinities only", []float64{inf, -inf}, Stats{Count: 2, Min: -inf, Max: inf, Mean: nan, Std: nan, Inf: 2, FiniteMean: true}},
+		{"NaN only", []float64{nan}, Stats{Count: 1, Min: nan, Max: nan, Mean: nan, Std: nan, NaN: 1, FiniteMean: true}},
+	}
+	same := func(a, b float64) bool { return a == b || (a != a && b != b) || math.Abs(a-b) <= 1e-12 }
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ComputeStats(tt.in)
+			if got.Count != tt.want.Count || got.NaN != tt.want.NaN || got.Inf != tt.want.Inf || got.FiniteMean != tt.want.FiniteMean ||
+				!same(got.Min, tt.want.Min) || !same(got.Max, tt.want.Max) || !same(got.Mean, tt.want.Mean) || !same(got.Std, tt.want.Std) {
+				t.Errorf("ComputeStats(%v) = %+v, want %+v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestStatsText checks the stats line: infinities in min and max, a mean over finite values called so.
+func TestStatsText(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	tests := []struct {
+		name string
+		s    Stats
+		want string
+	}{
+		{"finite", ComputeStats([]float64{1, 2, 3, 4}), "min 1 · max 4 · mean 2.5 · std 1.291 · NaN 0 · Inf 0"},
+		{"nan and infinities", ComputeStats([]float64{1, nan, inf, -inf}),
+			"min -inf · max inf · finite mean 1 · finite std nan · NaN 1 · Inf 2"},
+		{"inf max", ComputeStats([]float64{1, 3, inf}), "min 1 · max inf · finite mean 2 · finite std 1.4142 · NaN 0 · Inf 1"},
+		{"infinities only", ComputeStats([]float64{inf, -inf}), "min -inf · max inf · no finite values · NaN 0 · Inf 2"},
+		{"NaN only", ComputeStats([]float64{nan, nan}), "no finite values · NaN 2 · Inf 0"},
+		{"propagated (device)", Stats{Count: 2, Min: nan, Max: nan, Mean: nan, Std: nan, NaN: 1}, "min nan · max nan · mean nan · std nan · NaN 1 · Inf 0"},
 	}
 	for _, tt := range tests {
-		got := ComputeStats(tt.in)
-		if got.Count != tt.want.Count || got.Min != tt.want.Min || got.Max != tt.want.Max || got.NaN != tt.want.NaN ||
-			got.Inf != tt.want.Inf || math.Abs(got.Mean-tt.want.Mean) > 1e-12 || math.Abs(got.Std-tt.want.Std) > 1e-12 {
-			t.Errorf("ComputeStats(%v) = %+v, want %+v", tt.in, got, tt.want)
-		}
-	}
-	if got := ComputeStats([]float64{math.NaN()}); !math.IsNaN(got.Min) || got.NaN != 1 {
-		t.Errorf("ComputeStats([NaN]) = %+v, want NaN min and 1 NaN", got)
+		t.Run(tt.name, func(t *testing.T) {
+			if got := statsText(tt.s); got != tt.want {
+				t.Errorf("statsText(%+v) = %q, want %q", tt.s, got, tt.want)
+			}
+		})
 	}
 }
 
