@@ -53,7 +53,7 @@ func (f *Figure) HTMLFragment() string {
 	return string(f.Data)
 }
 
-// LinePlot draws ys against their index 0, 1, 2, ...
+// LinePlot draws ys against their index 0, 1, 2, ... A NaN or Inf value breaks the line (see LinePlotXY).
 func LinePlot(ys []float64, opts PlotOptions) (*Figure, error) {
 	xs := make([]float64, len(ys))
 	for i := range xs {
@@ -62,21 +62,69 @@ func LinePlot(ys []float64, opts PlotOptions) (*Figure, error) {
 	return LinePlotXY(xs, ys, opts)
 }
 
-// LinePlotXY draws ys against xs as a line; NaN and Inf points break nothing but are left out.
+// LinePlotXY draws ys against xs as a line, in the order given. A point with a NaN or Inf coordinate is left out
+// and breaks the line there, as in matplotlib: the line is drawn in segments between such points, never straight
+// across the gap, and a finite point with no finite neighbour shows as a dot. The text/plain twin counts the
+// points left out.
 func LinePlotXY(xs, ys []float64, opts PlotOptions) (*Figure, error) {
-	pts, err := points(xs, ys)
-	if err != nil {
-		return nil, fmt.Errorf("line plot: %w", err)
+	if len(xs) != len(ys) {
+		return nil, fmt.Errorf("line plot: %d x values but %d y values", len(xs), len(ys))
+	}
+	runs, n := finiteRuns(xs, ys)
+	if n == 0 {
+		return nil, fmt.Errorf("line plot: no finite points")
 	}
 	p := newPlot(opts)
-	line, err := plotter.NewLine(pts)
-	if err != nil {
-		return nil, fmt.Errorf("line plot: %w", err)
+	p.Add(plotter.NewGrid())
+	lineColor := color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff}
+	var lone plotter.XYs
+	for _, run := range runs {
+		if len(run) == 1 {
+			lone = append(lone, run[0])
+			continue
+		}
+		line, err := plotter.NewLine(run)
+		if err != nil {
+			return nil, fmt.Errorf("line plot: %w", err)
+		}
+		line.Color = lineColor
+		line.Width = vg.Points(1.5)
+		p.Add(line)
 	}
-	line.Color = color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff}
-	line.Width = vg.Points(1.5)
-	p.Add(plotter.NewGrid(), line)
-	return render(p, nil, opts, fmt.Sprintf("line plot%s: %d points", quoted(opts.Title), len(pts)))
+	if len(lone) > 0 {
+		dots, err := plotter.NewScatter(lone)
+		if err != nil {
+			return nil, fmt.Errorf("line plot: %w", err)
+		}
+		dots.GlyphStyle.Color = lineColor
+		dots.GlyphStyle.Shape = draw.CircleGlyph{}
+		dots.GlyphStyle.Radius = vg.Points(1.5)
+		p.Add(dots)
+	}
+	desc := fmt.Sprintf("line plot%s: %d points", quoted(opts.Title), n)
+	if left := len(xs) - n; left > 0 {
+		desc += fmt.Sprintf(", %d NaN or Inf left out as gaps", left)
+	}
+	return render(p, nil, opts, desc)
+}
+
+// finiteRuns splits the points (xs[i], ys[i]) into runs of consecutive finite ones, and counts them.
+func finiteRuns(xs, ys []float64) (runs []plotter.XYs, n int) {
+	var cur plotter.XYs
+	for i := range xs {
+		if !isFinite(xs[i]) || !isFinite(ys[i]) {
+			if len(cur) > 0 {
+				runs, cur = append(runs, cur), nil
+			}
+			continue
+		}
+		cur = append(cur, plotter.XY{X: xs[i], Y: ys[i]})
+		n++
+	}
+	if len(cur) > 0 {
+		runs = append(runs, cur)
+	}
+	return runs, n
 }
 
 // ScatterPlot draws one dot per (xs[i], ys[i]).

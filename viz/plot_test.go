@@ -35,7 +35,7 @@ func TestPlots(t *testing.T) {
 			PlotOptions{Title: "squares", XLabel: "i", YLabel: "i²"}, `<line plot "squares": 50 points>`},
 		{"line xy with NaN", func(o PlotOptions) (*Figure, error) {
 			return LinePlotXY([]float64{0, 1, 2}, []float64{1, math.NaN(), 3}, o)
-		}, PlotOptions{}, `<line plot: 2 points>`},
+		}, PlotOptions{}, `<line plot: 2 points, 1 NaN or Inf left out as gaps>`},
 		{"scatter", func(o PlotOptions) (*Figure, error) { return ScatterPlot(xs, ys, o) }, PlotOptions{Title: "sin"}, `<scatter plot "sin": 40 points>`},
 		{"heatmap diverging", func(o PlotOptions) (*Figure, error) { return HeatmapPlot(12, 16, grid, o) },
 			PlotOptions{Title: "weights"}, `<heatmap plot "weights": 12×16>`},
@@ -82,6 +82,46 @@ func TestPlots(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestLinePlotGaps checks that a NaN or Inf breaks the line instead of being bridged by a straight segment: the
+// SVG holds one stroked path per run of finite points, and a dot for a point alone between gaps.
+func TestLinePlotGaps(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	tests := []struct {
+		name  string
+		ys    []float64
+		lines int // stroked subpaths in the line colour
+		dots  int // filled dots in the line colour
+		desc  string
+	}{
+		{"no gap", []float64{1, 2, 3}, 1, 0, "<line plot: 3 points>"},
+		{"NaN in the middle", []float64{1, 2, nan, 4, 5}, 2, 0, "<line plot: 4 points, 1 NaN or Inf left out as gaps>"},
+		{"lone points", []float64{1, nan, 3}, 0, 2, "<line plot: 2 points, 1 NaN or Inf left out as gaps>"},
+		{"Inf and leading NaN", []float64{nan, 1, 2, inf, 3, 4, nan, 5}, 2, 1, "<line plot: 5 points, 3 NaN or Inf left out as gaps>"},
+	}
+	const stroke, fill = "style=\"fill:none;stroke:#1F77B4;", "style=\"fill:#1F77B4\""
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fig, err := LinePlot(tt.ys, PlotOptions{})
+			if err != nil {
+				t.Fatalf("LinePlot(%v) error %v", tt.ys, err)
+			}
+			lines, dots := 0, 0
+			for _, l := range strings.Split(string(fig.Data), "\n") {
+				d, _, _ := strings.Cut(strings.TrimPrefix(l, `<path d="`), `"`)
+				switch {
+				case strings.Contains(l, stroke):
+					lines += strings.Count(d, "M")
+				case strings.Contains(l, fill):
+					dots++
+				}
+			}
+			if lines != tt.lines || dots != tt.dots || fig.String() != tt.desc {
+				t.Errorf("LinePlot(%v) = %d line segments, %d dots, %q; want %d, %d, %q", tt.ys, lines, dots, fig.String(), tt.lines, tt.dots, tt.desc)
+			}
+		})
 	}
 }
 
