@@ -212,8 +212,18 @@ func panicValue(v any) string {
 	if t, ok := yaegiPanics[val]; ok {
 		return t
 	}
+	if zeroValueCall.MatchString(val) {
+		return nilDeref
+	}
 	return val
 }
+
+const nilDeref = "runtime error: invalid memory address or nil pointer dereference"
+
+// zeroValueCall matches the reflection panic yaegi raises when it reads
+// through a nil pointer: *p of a nil *int reaches reflect.Value.Interface,
+// n.V of a nil *N reflect.Value.Field, on the zero Value that Elem gave.
+var zeroValueCall = regexp.MustCompile(`^reflect: call of reflect\.Value\.\w+ on zero Value$`)
 
 // yaegiPanics translates the reflection errors yaegi panics with into the
 // messages compiled Go gives for the same mistakes.
@@ -221,7 +231,7 @@ var yaegiPanics = map[string]string{
 	"reflect: slice index out of range":                "runtime error: index out of range",
 	"reflect: array index out of range":                "runtime error: index out of range",
 	"reflect: string index out of range":               "runtime error: index out of range",
-	"reflect: call of reflect.Value.Set on zero Value": "runtime error: invalid memory address or nil pointer dereference",
+	"reflect: call of reflect.Value.Set on zero Value": nilDeref,
 }
 
 // panicFrame reads one of yaegi's panic frame reports. yaegi positions a
