@@ -86,8 +86,12 @@ func (t *Tensor) Exp_() *Tensor { return t.inplace("exp_", (*Tensor).Exp) }
 // ReLU_ replaces t by max(t, 0) in place and returns t.
 func (t *Tensor) ReLU_() *Tensor { return t.inplace("relu_", (*Tensor).ReLU) }
 
-// Clamp_ limits t to [lo, hi] in place and returns t.
+// Clamp_ limits t to [lo, hi] in place and returns t. A fractional bound on an integer or bool
+// tensor fails, as in PyTorch: the float result cannot be written back into t.
 func (t *Tensor) Clamp_(lo, hi float64) *Tensor {
+	if !t.dtype().IsFloat() && (fractional(lo) || fractional(hi)) {
+		fail(ErrDType, "clamp_", "result type Float can't be cast to the desired output type %s", cTypeName(t.dtype()))
+	}
 	return t.inplace("clamp_", func(x *Tensor) *Tensor { return x.Clamp(lo, hi) })
 }
 

@@ -1,6 +1,7 @@
 package tensor_test
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -276,5 +277,57 @@ func TestFormatVerbs(t *testing.T) {
 	y := tensor.New(13.0)
 	if got := fmt.Sprintf("%.1f|%v|%s", y, y, y); got != "13.0|tensor(13.)|tensor(13.)" {
 		t.Errorf("Sprintf = %q", got)
+	}
+}
+
+// A fractional clamp bound makes an integer tensor's result float, as a Python float bound does
+// in PyTorch 1.13; in place, that float cannot be written back. Expected values are PyTorch's.
+func TestClampIntegerBounds(t *testing.T) {
+	tests := []struct {
+		name   string
+		x      *tensor.Tensor
+		lo, hi float64
+		want   string
+	}{
+		{"int64 fractional lo", tensor.New([]int{-5, 3, 7}), -2.5, 10, "tensor([-2.5000,  3.0000,  7.0000])"},
+		{"int64 fractional hi", tensor.New([]int{-5, 3, 7}), -2, 6.5, "tensor([-2.0000,  3.0000,  6.5000])"},
+		{"int32 fractional", tensor.New([]int32{-5, 3, 7}), -2.5, 10, "tensor([-2.5000,  3.0000,  7.0000])"},
+		{"bool fractional", tensor.New([]bool{true}), 0.5, 1, "tensor([1.])"},
+		{"int64 whole bounds", tensor.New([]int{-5, 3, 7}), -2, 6, "tensor([-2,  3,  6])"},
+		{"int64 one-sided", tensor.New([]int{-5, 3, 7}), math.Inf(-1), 6, "tensor([-5,  3,  6])"},
+		{"int32 whole bounds", tensor.New([]int32{-5, 3, 7}), -2, 10, "tensor([-2,  3,  7], dtype=torch.int32)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.x.Clamp(tc.lo, tc.hi).String(); got != tc.want {
+				t.Errorf("%v.Clamp(%v, %v) = %s, want %s", tc.x, tc.lo, tc.hi, got, tc.want)
+			}
+		})
+	}
+	inplace := []struct {
+		name   string
+		x      *tensor.Tensor
+		lo, hi float64
+		want   string
+	}{
+		{"int64", tensor.New([]int{-5, 3, 7}), -2.5, 10, "result type Float can't be cast to the desired output type long int"},
+		{"int32", tensor.New([]int32{-5, 3, 7}), 0.5, 1, "result type Float can't be cast to the desired output type int"},
+		{"bool", tensor.New([]bool{true}), 0.5, 1, "result type Float can't be cast to the desired output type bool"},
+	}
+	for _, tc := range inplace {
+		t.Run("Clamp_ "+tc.name, func(t *testing.T) {
+			before := tc.x.String()
+			err := tensor.Maybe(func() { tc.x.Clamp_(tc.lo, tc.hi) })
+			if err == nil || err.Error() != tc.want || !errors.Is(err, tensor.ErrDType) {
+				t.Errorf("%s.Clamp_(%v, %v) = %v, want %q", before, tc.lo, tc.hi, err, tc.want)
+			}
+			if after := tc.x.String(); after != before {
+				t.Errorf("failed Clamp_ changed its receiver: %s, want %s", after, before)
+			}
+		})
+	}
+	x := tensor.New([]int{-5, 3, 7})
+	if got := x.Clamp_(-2, 6).String(); got != "tensor([-2,  3,  6])" {
+		t.Errorf("Clamp_(-2, 6) on int64 = %s, want tensor([-2,  3,  6])", got)
 	}
 }

@@ -247,7 +247,9 @@ func (t *Tensor) Sigmoid() *Tensor {
 }
 
 // Clamp limits t to [lo, hi]; pass math.Inf(-1) or math.Inf(1) (or NaN) for no bound. The
-// gradient flows where lo <= t <= hi, like PyTorch's.
+// gradient flows where lo <= t <= hi, like PyTorch's. An integer or bool tensor keeps its dtype
+// under whole-number bounds; a fractional bound makes the result the default float dtype, as a
+// Python float bound does in PyTorch (tensor([-5, 3, 7]).clamp(-2.5, 10) is [-2.5, 3., 7.]).
 func (t *Tensor) Clamp(lo, hi float64) *Tensor {
 	if lo != lo {
 		lo = math.Inf(-1)
@@ -259,7 +261,11 @@ func (t *Tensor) Clamp(lo, hi float64) *Tensor {
 		// PyTorch sets every element to max when min > max.
 		lo = hi
 	}
-	out := unary(uClamp, t, lo, hi)
+	src := t
+	if !t.dtype().IsFloat() && (fractional(lo) || fractional(hi)) {
+		src = t.castTo(DefaultFloat) // no autograd to lose: such tensors cannot require grad
+	}
+	out := unary(uClamp, src, lo, hi)
 	if needsGrad(t) {
 		record("ClampBackward1", out, []*Tensor{t}, []slot{{"self", t}}, func(c *bctx, g *Tensor) []*Tensor {
 			x := c.saved(0)
@@ -268,6 +274,9 @@ func (t *Tensor) Clamp(lo, hi float64) *Tensor {
 	}
 	return out
 }
+
+// fractional reports whether v is finite and not a whole number.
+func fractional(v float64) bool { return !math.IsInf(v, 0) && v != math.Trunc(v) }
 
 // ClampMin limits t from below (PyTorch's clamp(min=lo)).
 func (t *Tensor) ClampMin(lo float64) *Tensor { return t.Clamp(lo, math.Inf(1)) }
