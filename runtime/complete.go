@@ -242,7 +242,7 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 	if i > 0 && code[i-1] == '.' {
 		candidates = c.members(code[:i-1], code)
 	} else {
-		candidates = c.scopeNames(code)
+		candidates = c.scopeNames(code, i)
 	}
 	seen := map[string]bool{}
 	for _, n := range candidates {
@@ -255,8 +255,9 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 	return matches, start, end
 }
 
-// scopeNames lists everything a bare identifier could be.
-func (c *completer) scopeNames(code string) []string {
+// scopeNames lists everything a bare identifier could be; word is the
+// byte offset of the word being completed, which is not a name of its own.
+func (c *completer) scopeNames(code string, word int) []string {
 	c.mu.RLock()
 	names := append([]string(nil), c.names...)
 	for n := range c.imports {
@@ -265,22 +266,25 @@ func (c *completer) scopeNames(code string) []string {
 	c.mu.RUnlock()
 	names = append(names, goKeywords...)
 	names = append(names, goBuiltins...)
-	return append(names, identsIn(code)...)
+	return append(names, identsIn(code, word)...)
 }
 
 // identsIn lists the identifiers of the code being edited (names it
-// declares are not yet known to the session).
-func identsIn(code string) []string {
+// declares are not yet known to the session), but for the one at byte
+// offset skip: the word being typed would otherwise offer itself (fm gave
+// [fm fmt]); where the cell uses it elsewhere too, it is still listed.
+func identsIn(code string, skip int) []string {
 	var s scanner.Scanner
 	fset := token.NewFileSet()
-	s.Init(fset.AddFile("", -1, len(code)), []byte(code), nil, 0)
+	file := fset.AddFile("", -1, len(code))
+	s.Init(file, []byte(code), nil, 0)
 	var out []string
 	for {
-		_, tok, lit := s.Scan()
+		pos, tok, lit := s.Scan()
 		if tok == token.EOF {
 			return out
 		}
-		if tok == token.IDENT {
+		if tok == token.IDENT && file.Offset(pos) != skip {
 			out = append(out, lit)
 		}
 	}

@@ -45,6 +45,14 @@ m := mat.NewDense(2, 2, nil)`); err != nil {
 		{"import \"sort\"\nsort.Int", -1, []string{"Ints"}, nil, 19, -1},
 		// A variable defined earlier in the cell being edited.
 		{"y := tensor.Ones(2)\ny.Res", -1, []string{"Reshape"}, nil, 22, -1},
+		// The word being typed is no match of itself; a name the cell
+		// declares or uses elsewhere still is.
+		{"fm", -1, []string{"fmt"}, []string{"fm"}, 0, -1},
+		{"Ar", -1, nil, []string{"Ar"}, 0, -1},
+		{"Ar", 1, nil, []string{"Ar"}, 0, 2},
+		{"Arrow := 1\nAr", -1, []string{"Arrow"}, []string{"Ar"}, 11, -1},
+		{"Ar := 1\nAr", -1, []string{"Ar"}, nil, 8, -1},
+		{"fmt.Println(Area)\nAr", -1, []string{"Area"}, []string{"Ar"}, 18, -1},
 	}
 	for _, tc := range tests {
 		cursor := tc.cursor
