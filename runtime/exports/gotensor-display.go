@@ -12,6 +12,7 @@ func init() {
 		// function, constant and variable definitions
 		"Bundle":       reflect.ValueOf(display.Bundle),
 		"Clear":        reflect.ValueOf(display.Clear),
+		"CurrentScope": reflect.ValueOf(display.CurrentScope),
 		"EncodePNG":    reflect.ValueOf(display.EncodePNG),
 		"HTML":         reflect.ValueOf(display.HTML),
 		"Image":        reflect.ValueOf(display.Image),
@@ -35,6 +36,7 @@ func init() {
 		"PNGer":       reflect.ValueOf((*display.PNGer)(nil)),
 		"Publisher":   reflect.ValueOf((*display.Publisher)(nil)),
 		"SVGer":       reflect.ValueOf((*display.SVGer)(nil)),
+		"Scope":       reflect.ValueOf((*display.Scope)(nil)),
 
 		// interface wrapper definitions
 		"_HTMLer":      reflect.ValueOf((*_gotensor_display_HTMLer)(nil)),

@@ -23,6 +23,7 @@ func init() {
 		"ErrDType":       reflect.ValueOf(tensor.ErrDType),
 		"ErrDevice":      reflect.ValueOf(tensor.ErrDevice),
 		"ErrIndex":       reflect.ValueOf(tensor.ErrIndex),
+		"ErrMemory":      reflect.ValueOf(tensor.ErrMemory),
 		"ErrShape":       reflect.ValueOf(tensor.ErrShape),
 		"ErrValue":       reflect.ValueOf(tensor.ErrValue),
 		"Eye":            reflect.ValueOf(tensor.Eye),
