@@ -41,7 +41,7 @@ test('viz sample page renders in Chromium', async () => {
       };
     });
     assert.match(facts.header, /w tensor float32 · \(30, 40\) · cpu · requires_grad=True · 4\.69 KiB/);
-    assert.match(facts.stats, /min -2\.9987 · max 2\.9987 .* NaN 1 · Inf 1/);
+    assert.match(facts.stats, /min -2\.9987 · max inf · finite mean .* NaN 1 · Inf 1/);
     assert.equal(facts.cells, 16 * 12 + 16 + 12 + 1, 'shown cells of a 30×40 tensor');
     assert.equal(facts.gaps, 16 + 12 + 1, '⋯ ⋮ ⋱ cells');
     assert.ok(facts.tinted > 150, `heatmap tints on ${facts.tinted} cells`);
