@@ -227,11 +227,16 @@ func (w *orderedWriter) interceptPanic(run *cellRun, p []byte) bool {
 
 // inputReader is the interpreter's standard input (fmt.Scan, Scanln,
 // Scanf): each time it runs dry it asks the running cell's front end for a
-// line through Output.Input.
+// line through Output.Input. When the front end gives none (a client with
+// allow_stdin false), the read fails with its error, and the first such
+// failure in a cell also says so on the cell's stderr: students rarely
+// check Scanln's error, and the cell would otherwise finish silently with
+// its variables empty.
 type inputReader struct {
-	s   *Session
-	mu  sync.Mutex
-	buf string
+	s      *Session
+	mu     sync.Mutex
+	buf    string
+	warned *cellRun // the cell last told that its input cannot be read
 }
 
 func (r *inputReader) Read(p []byte) (int, error) {
@@ -245,10 +250,14 @@ func (r *inputReader) Read(p []byte) (int, error) {
 		if r.s.capture != nil {
 			r.s.capture.flushPending()
 		}
-		var line string
+		var line, prompt string
 		var err error
-		run.st.input(func(prompt string) { line, err = run.out.Input(prompt, false) })
+		run.st.input(func(pr string) {
+			prompt = pr
+			line, err = run.out.Input(pr, false)
+		})
 		if err != nil {
+			r.noInput(run, prompt, err)
 			return 0, err
 		}
 		r.buf = line + "\n"
@@ -256,6 +265,20 @@ func (r *inputReader) Read(p []byte) (int, error) {
 	n := copy(p, r.buf)
 	r.buf = r.buf[n:]
 	return n, nil
+}
+
+// noInput puts back the prompt an input request took from stdout, and
+// tells the cell, once, that its reads of stdin fail. The caller holds
+// r.mu.
+func (r *inputReader) noInput(run *cellRun, prompt string, err error) {
+	if prompt != "" {
+		run.st.write("stdout", []byte(prompt))
+	}
+	if r.warned == run {
+		return
+	}
+	r.warned = run
+	run.st.write("stderr", []byte(fmt.Sprintf("input requested, but this front end accepts none (%v): stdin reads in this cell return an error\n", err)))
 }
 
 // publisher routes the display package's calls to the running cell, in
