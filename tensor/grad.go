@@ -2,8 +2,6 @@ package tensor
 
 import (
 	"fmt"
-	"io"
-	"os"
 	"sync"
 	"sync/atomic"
 )
@@ -423,22 +421,14 @@ func (t *Tensor) IsLeaf() bool { return t.grad.fn == nil }
 // GradFn returns the node that produced t, or nil for a leaf (PyTorch's grad_fn).
 func (t *Tensor) GradFn() *Node { return t.grad.fn }
 
-// Warnings receives autograd's warnings, such as reading Grad of a non-leaf; nil means os.Stderr.
-var Warnings io.Writer
-
-const nonLeafGradWarning = "UserWarning: The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more informations.\n"
-
 // Grad returns the gradient accumulated into t by backward passes, or nil. For a non-leaf it
-// is nil, with PyTorch's warning on stderr, unless RetainGrad was called.
+// is nil, with PyTorch's warning on stderr (shown once per call site, see gradwarn.go), unless
+// RetainGrad was called.
 func (t *Tensor) Grad() *Tensor {
 	t.grad.mu.Lock()
 	defer t.grad.mu.Unlock()
 	if t.grad.fn != nil && !t.grad.retains && t.grad.grad == nil {
-		w := Warnings
-		if w == nil {
-			w = os.Stderr
-		}
-		io.WriteString(w, nonLeafGradWarning)
+		t.warnNonLeafGrad()
 	}
 	return t.grad.grad
 }

@@ -27,6 +27,7 @@ type gradMeta struct {
 	grad         *Tensor // accumulated gradient
 	retains      bool    // RetainGrad was called on a non-leaf
 	acc          *Node   // a leaf's AccumulateGrad node, made on first use
+	warned       bool    // Grad printed the non-leaf warning for this tensor
 	name         string
 }
 
