@@ -276,7 +276,7 @@ func (s *Session) explain(err error, n ast.Node, before map[string]reflect.Value
 		return undef
 	}
 	if m := cellPos.FindString(err.Error()); m != "" {
-		return fmt.Errorf("%s: cannot infer the type of this top-level definition (yaegi cannot type an index of a compiled value or string in a global definition): define one variable per statement, or declare it with its type (var v T = ...)", m)
+		return fmt.Errorf("%s: cannot infer the type of this top-level definition (yaegi cannot type every expression in a global definition, such as an index of a compiled value or string, or a generic call inside a larger expression): define one variable per statement, or declare it with its type (var v T = ...)", m)
 	}
 	return err
 }

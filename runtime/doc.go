@@ -173,12 +173,13 @@
 //   - range over functions (Go 1.23 iterators) fails to compile; range over
 //     an integer whose type the pre-pass cannot recognize (a field, a call of
 //     an arbitrary function) fails with "nil type": convert it, int(n);
-//   - generic functions cannot infer a type parameter from untyped float
-//     constants (Sum(1.5, 2.5)): write Sum[float64](1.5, 2.5) or use typed
-//     arguments; a type parameter that only a function argument's result
-//     gives (Map[T, U any](xs []T, f func(T) U) []U) is inferred by the
-//     pre-pass (see above) only when that argument is a function literal
-//     (not a named function or a variable holding one): otherwise
+//   - the pre-pass writes out the type arguments of a call of a cell's
+//     generic function from the argument types it can see (constants with
+//     Go's default types, composite literals, conversions, the session's
+//     variables, function literals); a type parameter that only a function
+//     argument's result gives (Map[T, U any](xs []T, f func(T) U) []U) is
+//     not inferred when that argument is a named function or a variable
+//     holding one (declared in the same cell, say): then
 //     yaegi fails it as "cannot use type func(int) string as type func(int)
 //     int", and explicit instantiation works, Map[int, string](xs, f).
 //     A generic function's body is checked only when called: an undefined

@@ -183,7 +183,7 @@ func (s *Session) typedIndexDefine(d *indexDefine) (ast.Node, error) {
 		}
 		if name == "" {
 			p := s.in.FileSet().Position(pos)
-			return nil, fmt.Errorf("%s:%d:%d: cannot infer the type of %s at the top level of a cell (yaegi cannot type an index of a compiled value or string in a global definition): declare it with its type, var %s T = ...",
+			return nil, fmt.Errorf("%s:%d:%d: cannot infer the type of %s at the top level of a cell (yaegi cannot type every expression in a global definition, such as an index of a compiled value or string, or a generic call inside a larger expression): declare it with its type, var %s T = ...",
 				cellFile, p.Line, p.Column, id.Name, id.Name)
 		}
 		typ, err := parser.ParseExpr(name)
