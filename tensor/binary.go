@@ -22,6 +22,7 @@ var binNames = [...]string{"add", "sub", "mul", "div", "pow", "maximum", "minimu
 // binary computes a op b with broadcasting and type promotion, without autograd.
 func binary(op binOp, a, b *Tensor) *Tensor {
 	name := binNames[op]
+	notNil(name, "self", a)
 	sameDevice(name, a, b)
 	dt := resultType(a, b)
 	if op == opDiv && !dt.IsFloat() {
@@ -377,7 +378,7 @@ func (t *Tensor) Div(other any) *Tensor {
 // Pow returns t raised to exponent elementwise (t ** exponent); exponent is a Go number or a
 // tensor broadcast against t.
 func (t *Tensor) Pow(exponent any) *Tensor {
-	e := asTensor("pow", exponent)
+	e := asArg("pow", "exponent", exponent)
 	out := binary(opPow, t, e)
 	if !needsGrad(t, e) {
 		return out

@@ -18,6 +18,7 @@ var cmpNames = [...]string{"eq", "ne", "lt", "le", "gt", "ge"}
 // compare returns the Bool tensor of a op b with broadcasting; never differentiable.
 func compare(op cmpOp, a, b *Tensor) *Tensor {
 	name := cmpNames[op]
+	notNil(name, "self", a)
 	sameDevice(name, a, b)
 	dt := resultType(a, b)
 	if dt == Bool {
@@ -106,6 +107,8 @@ func (t *Tensor) Ge(other any) *Tensor { return compare(cmpGe, t, asTensor("ge",
 
 // Equal reports whether t and u have the same shape and elements (torch.equal).
 func (t *Tensor) Equal(u *Tensor) bool {
+	notNil("equal", "self", t)
+	notNil("equal", "other", u)
 	if !sameShape(t.shape, u.shape) {
 		return false
 	}
@@ -119,6 +122,8 @@ func (t *Tensor) Equal(u *Tensor) bool {
 
 // AllClose reports whether |t - u| <= atol + rtol·|u| elementwise (torch.allclose); NaNs differ.
 func (t *Tensor) AllClose(u *Tensor, rtol, atol float64) bool {
+	notNil("allclose", "self", t)
+	notNil("allclose", "other", u)
 	a, b := t.Float64s(), u.Broadcast(t.shape...).Float64s()
 	if len(a) != len(b) {
 		return false
@@ -157,7 +162,8 @@ func (t *Tensor) LogicalNot() *Tensor { return t.Eq(false) }
 // Where picks x where cond is true and y elsewhere, with broadcasting of all three (torch.where);
 // x and y are tensors or Go numbers. Gradients flow to the picked side only.
 func Where(cond *Tensor, x, y any) *Tensor {
-	a, b := asTensor("where", x), asTensor("where", y)
+	notNil("where", "cond", cond)
+	a, b := asArg("where", "x", x), asArg("where", "y", y)
 	sameDevice("where", cond, a, b)
 	shape := broadcastShapes("where", broadcastShapes("where", cond.shape, a.shape), b.shape)
 	dt := resultType(a, b)

@@ -355,7 +355,7 @@ func Ones(shapeAndOptions ...any) *Tensor { return filled("ones", 1, shapeAndOpt
 // Full makes a tensor filled with value: Full([]int{2, 3}, 7.5). Like torch.full, an integral
 // value gives Int64, a float the default dtype, unless a DType option says otherwise.
 func Full(shape []int, value any, opts ...Option) *Tensor {
-	v := asTensor("full", value)
+	v := asArg("full", "value", value)
 	args := []any{shape}
 	for _, o := range opts {
 		args = append(args, o)
@@ -384,10 +384,12 @@ func RandnLike(t *Tensor, opts ...Option) *Tensor { return likeArgs(Randn, t, op
 
 // FullLike makes a tensor with t's shape and dtype filled with value.
 func FullLike(t *Tensor, value any, opts ...Option) *Tensor {
+	notNil("full_like", "t", t)
 	return Full(t.shape, value, append([]Option{t.dtype()}, opts...)...)
 }
 
 func likeArgs(f func(...any) *Tensor, t *Tensor, opts []Option) *Tensor {
+	notNil("like", "t", t)
 	args := []any{t.shape, t.dtype()}
 	if t.st.dev != CPUDevice {
 		args = append(args, WithDevice(t.st.dev.String()))
@@ -574,14 +576,17 @@ func subSlice(data any, lo, hi int) any {
 }
 
 // asTensor returns v when it is a *Tensor, else v (a Go number) wrapped as a 0-dim tensor that,
-// like a Python number, does not widen a tensor's dtype.
-func asTensor(op string, v any) *Tensor {
+// like a Python number, does not widen a tensor's dtype. v is op's argument "other".
+func asTensor(op string, v any) *Tensor { return asArg(op, "other", v) }
+
+// asArg is asTensor for op's argument name: a nil v fails with "op: name is nil".
+func asArg(op, name string, v any) *Tensor {
 	var t *Tensor
 	switch x := v.(type) {
+	case nil:
+		notNil(op, name, nil)
 	case *Tensor:
-		if x == nil {
-			fail(ErrValue, op, "%s: nil tensor", op)
-		}
+		notNil(op, name, x)
 		return x
 	case float64:
 		t = scalarOf([]float64{x})

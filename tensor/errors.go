@@ -61,6 +61,14 @@ func Maybe(f func()) (err error) {
 	return nil
 }
 
+// notNil fails with "op: name is nil" when t is nil. A nil *Tensor argument (or receiver)
+// would otherwise reach the caller as a bare nil-pointer dereference that names no operation.
+func notNil(op, name string, t *Tensor) {
+	if t == nil {
+		fail(ErrValue, op, "%s: %s is nil", op, name)
+	}
+}
+
 // fail panics with a *Error of kind k.
 func fail(k Kind, op, format string, args ...any) {
 	panic(&Error{Kind: k, Op: op, Msg: fmt.Sprintf(format, args...)})

@@ -6,6 +6,8 @@ import "runtime"
 // (torch.gather): out[i][j] = t[index[i][j]][j] for dim 0. The result has index's shape.
 // Gradients scatter-add back into t's shape.
 func (t *Tensor) Gather(dim int, index *Tensor) *Tensor {
+	notNil("gather", "self", t)
+	notNil("gather", "index", index)
 	if t.Dim() == 0 {
 		fail(ErrShape, "gather", "gather(): a 0-dim input is not supported; use Reshape(1) first")
 	}
@@ -38,6 +40,8 @@ func (t *Tensor) Gather(dim int, index *Tensor) *Tensor {
 
 // IndexSelect picks the entries idx (a 1-D integer tensor) along dim (torch.index_select).
 func (t *Tensor) IndexSelect(dim int, idx *Tensor) *Tensor {
+	notNil("index_select", "self", t)
+	notNil("index_select", "index", idx)
 	if t.Dim() == 0 {
 		fail(ErrShape, "index_select", "index_select(): a 0-dim input is not supported; use Reshape(1) first")
 	}

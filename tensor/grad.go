@@ -231,6 +231,7 @@ func Grad(outputs, inputs []*Tensor, opts ...BackwardOption) []*Tensor {
 		fail(ErrAutograd, "grad", "grad requires at least one input")
 	}
 	for i, in := range inputs {
+		notNil("grad", fmt.Sprintf("inputs[%d]", i), in)
 		if !in.grad.requiresGrad {
 			fail(ErrAutograd, "grad", "One of the differentiated Tensors does not require grad (input %d)", i)
 		}
@@ -248,6 +249,11 @@ func runBackward(op string, roots []*Tensor, c backwardConfig, capture []*Tensor
 	pending := map[*Node]*Tensor{}
 	var starts []*Node
 	for i, r := range roots {
+		if op == "backward" {
+			notNil(op, "self", r)
+		} else {
+			notNil(op, fmt.Sprintf("outputs[%d]", i), r)
+		}
 		if !r.grad.requiresGrad {
 			fail(ErrAutograd, op, "element %d of tensors does not require grad and does not have a grad_fn", i)
 		}
@@ -496,6 +502,8 @@ func (t *Tensor) IsWrappedNumber() bool { return t.wrapped }
 // It records nothing for autograd; t must be a leaf, and one that requires grad needs a
 // floating u. It returns t.
 func (t *Tensor) SetData(u *Tensor) *Tensor {
+	notNil("set_data", "self", t)
+	notNil("set_data", "data", u)
 	if t.grad.fn != nil {
 		fail(ErrAutograd, "set_data", "set_data is only supported on leaf tensors; call Detach() on a computed tensor first")
 	}

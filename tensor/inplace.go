@@ -100,7 +100,7 @@ func (t *Tensor) Zero_() *Tensor { return t.Fill_(0) }
 
 // Fill_ fills t with value and returns t.
 func (t *Tensor) Fill_(value any) *Tensor {
-	v := asTensor("fill_", value)
+	v := asArg("fill_", "value", value)
 	if !needsGrad(t) && v.Dim() == 0 && t.st.dev.Type == "cpu" {
 		t.checkInplace("fill_")
 		fillInto(t, v.castTo(t.dtype()))
@@ -127,6 +127,8 @@ func (t *Tensor) Fill_(value any) *Tensor {
 
 // Copy_ copies src (broadcast to t's shape, converted to t's dtype) into t and returns t.
 func (t *Tensor) Copy_(src *Tensor) *Tensor {
+	notNil("copy_", "self", t)
+	notNil("copy_", "src", src)
 	if !needsGrad(t, src) {
 		t.checkInplace("copy_")
 		sameDevice("copy_", t, src)

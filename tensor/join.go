@@ -5,6 +5,7 @@ func Cat(ts []*Tensor, dim int) *Tensor {
 	if len(ts) == 0 {
 		fail(ErrValue, "cat", "torch.cat(): expected a non-empty list of Tensors")
 	}
+	notNilList("cat", ts)
 	first := ts[0]
 	for i, t := range ts {
 		if t.Dim() == 0 {
@@ -60,6 +61,7 @@ func Stack(ts []*Tensor, dim int) *Tensor {
 	if len(ts) == 0 {
 		fail(ErrValue, "stack", "stack expects a non-empty TensorList")
 	}
+	notNilList("stack", ts)
 	dim = normDimN("stack", dim, ts[0].Dim()+1)
 	parts := make([]*Tensor, len(ts))
 	dts := make([]DType, len(ts))
@@ -82,4 +84,13 @@ func Stack(ts []*Tensor, dim int) *Tensor {
 		})
 	}
 	return out
+}
+
+// notNilList fails with "op: tensors[i] is nil" for the first nil entry of ts.
+func notNilList(op string, ts []*Tensor) {
+	for i, t := range ts {
+		if t == nil {
+			fail(ErrValue, op, "%s: tensors[%d] is nil", op, i)
+		}
+	}
 }

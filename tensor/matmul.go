@@ -18,6 +18,8 @@ func Matmul(a, b *Tensor) *Tensor { return a.Matmul(b) }
 
 // Matmul returns t @ other (see the package-level Matmul).
 func (t *Tensor) Matmul(other *Tensor) *Tensor {
+	notNil("matmul", "self", t)
+	notNil("matmul", "other", other)
 	a, b := t, other
 	sameDevice("matmul", a, b)
 	if a.Dim() == 0 || b.Dim() == 0 {
@@ -82,6 +84,8 @@ func cTypeName(d DType) string {
 
 // Mm multiplies two matrices (torch.mm).
 func (t *Tensor) Mm(other *Tensor) *Tensor {
+	notNil("mm", "self", t)
+	notNil("mm", "other", other)
 	a, b := t, other
 	if a.Dim() != 2 || b.Dim() != 2 {
 		fail(ErrShape, "mm", "mm: expected 2-D tensors, got %dD and %dD", a.Dim(), b.Dim())
@@ -109,6 +113,8 @@ func (t *Tensor) Mm(other *Tensor) *Tensor {
 
 // Bmm multiplies two stacks of matrices, (b, n, k) by (b, k, m) (torch.bmm).
 func (t *Tensor) Bmm(other *Tensor) *Tensor {
+	notNil("bmm", "self", t)
+	notNil("bmm", "other", other)
 	a, b := t, other
 	if a.Dim() != 3 || b.Dim() != 3 {
 		fail(ErrShape, "bmm", "batch1 must be a 3D tensor")
@@ -139,6 +145,8 @@ func (t *Tensor) Bmm(other *Tensor) *Tensor {
 
 // Mv multiplies a matrix by a vector (torch.mv).
 func (t *Tensor) Mv(v *Tensor) *Tensor {
+	notNil("mv", "self", t)
+	notNil("mv", "vec", v)
 	if t.Dim() != 2 || v.Dim() != 1 {
 		fail(ErrShape, "mv", "vector + matrix @ vector expected, got %d, %d", t.Dim(), v.Dim())
 	}
@@ -166,6 +174,8 @@ func (t *Tensor) Mv(v *Tensor) *Tensor {
 
 // Dot returns the dot product of two 1-D tensors as a 0-dim tensor.
 func (t *Tensor) Dot(other *Tensor) *Tensor {
+	notNil("dot", "self", t)
+	notNil("dot", "other", other)
 	if t.Dim() != 1 || other.Dim() != 1 {
 		fail(ErrShape, "dot", "1D tensors expected, but got %dD and %dD tensors", t.Dim(), other.Dim())
 	}
@@ -195,6 +205,8 @@ func (t *Tensor) Dot(other *Tensor) *Tensor {
 
 // Outer returns the outer product of two 1-D tensors.
 func (t *Tensor) Outer(other *Tensor) *Tensor {
+	notNil("outer", "self", t)
+	notNil("outer", "other", other)
 	if t.Dim() != 1 || other.Dim() != 1 {
 		fail(ErrShape, "outer", "outer: expected 1-D tensors, got %dD and %dD", t.Dim(), other.Dim())
 	}

@@ -115,7 +115,11 @@ func (t *Tensor) IsContiguous() bool {
 }
 
 // SharesStorage reports whether t and u view the same storage (u is a view of t or vice versa).
-func (t *Tensor) SharesStorage(u *Tensor) bool { return t.st == u.st }
+func (t *Tensor) SharesStorage(u *Tensor) bool {
+	notNil("shares_storage", "self", t)
+	notNil("shares_storage", "other", u)
+	return t.st == u.st
+}
 
 // normDim maps a possibly negative dim into [0, Dim()), panicking like PyTorch when out of range.
 func (t *Tensor) normDim(op string, dim int) int { return normDimN(op, dim, len(t.shape)) }

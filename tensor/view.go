@@ -203,7 +203,10 @@ func (t *Tensor) Expand(sizes ...int) *Tensor {
 func (t *Tensor) Broadcast(shape ...int) *Tensor { return t.Expand(shape...) }
 
 // ExpandAs views t expanded to u's shape.
-func (t *Tensor) ExpandAs(u *Tensor) *Tensor { return t.Expand(u.shape...) }
+func (t *Tensor) ExpandAs(u *Tensor) *Tensor {
+	notNil("expand_as", "other", u)
+	return t.Expand(u.shape...)
+}
 
 // Index selects along the leading dims: x.Index(0) is x[0], x.Index(1, 2) is x[1][2]; negative
 // indices count from the end. The result is a view.
