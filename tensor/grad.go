@@ -428,8 +428,8 @@ func (t *Tensor) IsLeaf() bool { return t.grad.fn == nil }
 func (t *Tensor) GradFn() *Node { return t.grad.fn }
 
 // Grad returns the gradient accumulated into t by backward passes, or nil. For a non-leaf it
-// is nil, with PyTorch's warning on stderr (shown once per call site, see gradwarn.go), unless
-// RetainGrad was called.
+// is nil, with PyTorch's warning on stderr, unless RetainGrad was called. Like Python's default
+// warning filter, the warning shows once per call site, not on every read (see gradwarn.go).
 func (t *Tensor) Grad() *Tensor {
 	t.grad.mu.Lock()
 	defer t.grad.mu.Unlock()
