@@ -18,6 +18,12 @@ import (
 	"gotensor/runtime/exports"
 )
 
+// progUnit is the syntax a compiled program ran, for locating its panics.
+type progUnit struct {
+	node    ast.Node
+	wrapper bool
+}
+
 // compiled is a program ready to run.
 type compileUnit struct {
 	node ast.Node
@@ -42,6 +48,9 @@ type compileUnit struct {
 	// dependents is set for a unit that compiles earlier callers of
 	// redefined code again; it may fail without failing the cell.
 	dependents []*storedFunc
+	// wrapper is set for a statement run in a function literal (see
+	// shadowsGlobal), whose panics are the cell's own.
+	wrapper bool
 }
 
 // compileCell parses, rewrites and compiles every segment of a cell. On any
@@ -53,6 +62,8 @@ type compileUnit struct {
 // definition that panics (z := vals[9] * 2) is taken back, as Go never
 // binds z.
 func (s *Session) compileCell(code string) (progs []*interp.Program, undo []map[string]reflect.Value, cerr *CellError) {
+	s.cellSeq++
+	s.progUnits = s.progUnits[:0]
 	units, cerr := s.prepare(code)
 	if cerr != nil {
 		return nil, nil, cerr
@@ -132,6 +143,7 @@ func (s *Session) compileCell(code string) (progs []*interp.Program, undo []map[
 		unitNames(u.node, cellNames)
 		progs = append(progs, p)
 		undo = append(undo, prev)
+		s.progUnits = append(s.progUnits, progUnit{node: u.node, wrapper: u.wrapper})
 	}
 	return progs, undo, nil
 }
@@ -373,7 +385,7 @@ func (s *Session) prepare(code string) ([]compileUnit, *CellError) {
 	if err != nil {
 		return nil, syntaxError(err, code)
 	}
-	p := &prep{s: s, code: code, fset: s.in.FileSet(), oracle: &intOracle{globals: s.comp.globalKind}, defs: map[string]ast.Expr{}}
+	p := &prep{s: s, code: code, fset: s.in.FileSet(), oracle: &intOracle{globals: s.comp.globalKind}, defs: map[string]ast.Expr{}, wrappers: map[ast.Stmt]bool{}}
 	last := len(segs) - 1 // the segment a trailing expression may end: imports count first
 	for last > 0 && segs[last].kind == segImport {
 		last--
@@ -429,6 +441,9 @@ type prep struct {
 	hasMain bool                // the cell declares func main
 	// lifted are the assignments liftVarInits made of var declarations.
 	lifted map[ast.Stmt]bool
+	// wrappers are the top-level statements run in a function literal
+	// because they declare a name that is already global (shadowsGlobal).
+	wrappers map[ast.Stmt]bool
 }
 
 // imports keeps the imports the session does not have yet.
@@ -559,14 +574,23 @@ func (p *prep) stmtUnits(body *ast.BlockStmt, last bool) *CellError {
 		}
 	}
 	index := noteDefines(body.List, p.defs)
+	globals := map[string]bool{}
+	for _, name := range p.s.syms.names() {
+		globals[name] = true
+	}
 	for i, st := range body.List {
 		body.List[i] = localScope(st)
+		if shadowsGlobal(st, globals) {
+			body.List[i] = inFuncLit(st)
+			p.wrappers[body.List[i]] = true
+		}
 		if is := index[st]; is != nil {
 			index[body.List[i]] = is
 		}
+		topLevelNames(st, globals)
 	}
 	for _, st := range body.List[:split] {
-		p.units = append(p.units, compileUnit{node: &ast.BlockStmt{Lbrace: st.Pos(), List: []ast.Stmt{st}, Rbrace: st.End()}, index: index[st], liftedVar: p.lifted[st]})
+		p.units = append(p.units, compileUnit{node: &ast.BlockStmt{Lbrace: st.Pos(), List: []ast.Stmt{st}, Rbrace: st.End()}, index: index[st], liftedVar: p.lifted[st], wrapper: p.wrappers[st]})
 	}
 	rest := body.List[split:]
 	switch {
@@ -593,6 +617,68 @@ func localScope(st ast.Stmt) ast.Stmt {
 		return &ast.BlockStmt{Lbrace: st.Pos(), List: []ast.Stmt{st}, Rbrace: st.End()}
 	}
 	return st
+}
+
+// shadowsGlobal reports whether a top-level compound statement or block
+// declares, inside, a name that is already global. yaegi binds such a
+// declaration to the global at a cell's top level (i := 100, then
+// for i := range 5 {} leaves i at 5; a global of another type panics with
+// a reflect.Set error), where inside a function it makes a new local; so
+// such a statement runs in a function literal (inFuncLit).
+func shadowsGlobal(st ast.Stmt, globals map[string]bool) bool {
+	switch st.(type) {
+	case *ast.BlockStmt, *ast.ForStmt, *ast.RangeStmt, *ast.IfStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt, *ast.LabeledStmt:
+	default:
+		return false
+	}
+	found := false
+	ast.Inspect(st, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			if n.Tok == token.DEFINE {
+				for _, l := range n.Lhs {
+					if id, ok := l.(*ast.Ident); ok && globals[id.Name] {
+						found = true
+					}
+				}
+			}
+		case *ast.RangeStmt:
+			if n.Tok == token.DEFINE {
+				for _, x := range []ast.Expr{n.Key, n.Value} {
+					if id, ok := x.(*ast.Ident); ok && globals[id.Name] {
+						found = true
+					}
+				}
+			}
+		case *ast.ValueSpec:
+			for _, id := range n.Names {
+				found = found || globals[id.Name]
+			}
+		case *ast.TypeSpec:
+			found = found || globals[n.Name.Name]
+		}
+		return !found
+	})
+	return found
+}
+
+// inFuncLit returns st as func() { st }(), positioned at st.
+func inFuncLit(st ast.Stmt) ast.Stmt {
+	lit := &ast.FuncLit{
+		Type: &ast.FuncType{Func: st.Pos(), Params: &ast.FieldList{}},
+		Body: &ast.BlockStmt{Lbrace: st.Pos(), List: []ast.Stmt{st}, Rbrace: st.End()},
+	}
+	return &ast.ExprStmt{X: &ast.CallExpr{Fun: lit, Lparen: st.End(), Rparen: st.End()}}
+}
+
+// topLevelNames adds the names a top-level statement defines to names.
+func topLevelNames(st ast.Stmt, names map[string]bool) {
+	unitNames(&ast.BlockStmt{List: []ast.Stmt{st}}, names)
 }
 
 // startsGoroutine reports whether st contains a go statement.

@@ -208,13 +208,20 @@
 //   - defer at the top level of a cell is rejected (yaegi runs it twice):
 //     defer inside functions works;
 //   - yaegi locates a panicking frame only at the first statement of the
-//     function or block it was running: a traceback shows the exact cell
-//     line of the failing top-level statement (each is compiled on its own),
-//     but names the functions it went through with the line where their body
-//     starts, not the line that panicked (and from a statement that starts a
-//     goroutine on, the rest of that run of statements is compiled as one
-//     block, located at its first statement); runtime panics are yaegi's
-//     reflection errors translated back to Go's messages where known;
+//     function or block it was running; the traceback narrows each frame
+//     to the statements of that body that can raise the panic (the call of
+//     the next frame's function, the call a tensor error names, an index,
+//     a division, a dereference, a panic call) and names the line when one
+//     fits, the lines when two or three do ("yaegi does not say which"),
+//     else the line where the body starts; a function of an earlier cell
+//     is shown with its line in that cell and its text. Runtime panics are
+//     yaegi's reflection errors translated back to Go's messages where
+//     known;
+//   - a top-level loop, if, switch or block that declares a name already
+//     global (i := 100, then for i := range 5) runs in a function literal,
+//     because at a cell's top level yaegi binds such a declaration to the
+//     global (the loop clobbered i, or panicked for a global of another
+//     type);
 //   - the println builtin writes to standard output;
 //   - unbounded recursion exhausts the Go stack, which no program can
 //     recover from: the kernel process dies within about a second (the stack

@@ -164,8 +164,9 @@ var panicLine = regexp.MustCompile(`^(?:cell:(\d+):(\d+)|-|\d+:\d+): panic: (.*)
 
 // panicError reports a panic: its value, where in the cell it happened
 // (innermost first), and the compiled frames it went through, trimmed of
-// interpreter, reflection and runtime internals.
-func panicError(p interp.Panic, trace []string, code string) *CellError {
+// interpreter, reflection and runtime internals. site (nil when unknown)
+// lets each frame be narrowed to its statement (pinpoint.go).
+func panicError(p interp.Panic, trace []string, code string, site *panicSite) *CellError {
 	val := panicValue(p.Value)
 	e := &CellError{Name: "panic", Value: val}
 	e.Traceback = append(e.Traceback, "panic: "+val)
@@ -176,21 +177,54 @@ func panicError(p interp.Panic, trace []string, code string) *CellError {
 			repeats = 0
 		}
 	}
-	for _, t := range trace {
+	callee := "" // the function of the frame inside this one
+	wrap := site.wrapperFrame(trace)
+	for i, t := range trace {
 		where, line, col, ok := panicFrame(t)
+		fn, isLit := frameFunc(t)
+		if wrap >= 0 && i > wrap {
+			break // the wrapper's outer frames
+		}
+		if i == wrap {
+			isLit = false
+			if m := panicLine.FindStringSubmatch(t); m != nil {
+				line, _ = strconv.Atoi(m[1])
+				col, _ = strconv.Atoi(m[2])
+				where = "cell line " + m[1]
+			}
+		}
 		if !ok || where == "" {
+			if fn != "" {
+				callee = fn
+			}
 			continue
 		}
-		if where == prev {
+		lines := []string{where}
+		if line > 0 {
+			lines = append(lines, sourceLines(code, line, col)...)
+		}
+		if !isLit {
+			if pp, sf, ok := site.pinpoint(fn, callee, p.Value); ok {
+				if sf == nil {
+					lines = pp.render("", code, true)
+				} else {
+					lines = pp.render("in "+sf.key()+", ", code, sf.cell == site.cell)
+				}
+			}
+		}
+		if isLit {
+			callee = literalCall
+		} else {
+			callee = fn
+		}
+		key := strings.Join(lines, "\n")
+		if key == prev {
 			repeats++
 			continue
 		}
 		flushRepeats()
-		prev = where
-		e.Traceback = append(e.Traceback, where)
-		if line > 0 {
-			e.Traceback = append(e.Traceback, sourceLines(code, line, col)...)
-		}
+		prev = key
+		e.Traceback = append(e.Traceback, lines...)
 	}
 	flushRepeats()
 	// A *tensor.Error is the library saying the cell misused it (a shape or dtype mismatch, as
@@ -232,6 +266,23 @@ var yaegiPanics = map[string]string{
 	"reflect: array index out of range":                "runtime error: index out of range",
 	"reflect: string index out of range":               "runtime error: index out of range",
 	"reflect: call of reflect.Value.Set on zero Value": nilDeref,
+}
+
+// frameFunc returns the cell function a panic frame report names ("" for
+// the cell's own statements) and whether it is a function literal.
+func frameFunc(report string) (fn string, literal bool) {
+	m := panicLine.FindStringSubmatch(report)
+	if m == nil {
+		return "", false
+	}
+	fn = strings.TrimPrefix(strings.TrimSuffix(m[3], "(...)"), "main.")
+	if fn == "func" || strings.HasSuffix(fn, ".func") {
+		return "", true
+	}
+	if fn == "main" || strings.HasPrefix(fn, "_gt_") {
+		return "", false
+	}
+	return fn, false
 }
 
 // panicFrame reads one of yaegi's panic frame reports. yaegi positions a

@@ -22,6 +22,7 @@ type storedFunc struct {
 	recv string          // the receiver's type name; "" for a function
 	uses map[string]bool // identifiers it names, and ".M" for each selector M
 	seq  int             // definition order, to compile dependents in it
+	cell int             // the number of the cell that defined it
 }
 
 // key names a function by its name and a method as "T.M".
@@ -92,6 +93,7 @@ func (s *Session) planRedefinition(f *ast.File, forget []string) redefinition {
 		}
 		s.funcSeq++
 		sf := newStoredFunc(fd, s.funcSeq)
+		sf.cell = s.cellSeq
 		r.funcs = append(r.funcs, sf)
 		own[sf.key()] = true
 		if sf.recv != "" && !contains(forget, sf.recv) {

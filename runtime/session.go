@@ -93,6 +93,10 @@ type Session struct {
 	funcs   map[string]*storedFunc
 	funcSeq int
 	notes   []string
+	// cellSeq numbers the cells compiled; progNodes are the syntax of the
+	// running cell's programs, for locating panics (pinpoint.go).
+	cellSeq   int
+	progUnits []progUnit
 
 	closeOnce sync.Once
 }
@@ -265,7 +269,7 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (*Result
 	// releases goroutines that earlier statements of the cell started.
 	cancel := make(chan struct{})
 	for i, p := range progs {
-		if err := s.run(ctx, run, p, code, cancel); err != nil {
+		if err := s.run(ctx, run, p, code, cancel, s.progUnits[i]); err != nil {
 			if s.zombie == nil { // not while the run may still write them
 				for name, sym := range undo[i] {
 					s.syms.set(name, sym)
@@ -337,7 +341,7 @@ func (s *Session) end(run *cellRun) {
 
 // run executes one compiled program, turning panics and interrupts into
 // *CellError.
-func (s *Session) run(ctx context.Context, run *cellRun, p *interp.Program, code string, ch chan struct{}) error {
+func (s *Session) run(ctx context.Context, run *cellRun, p *interp.Program, code string, ch chan struct{}, unit progUnit) error {
 	if s.stopper != nil {
 		<-s.stopper
 		s.stopper = nil
@@ -399,7 +403,7 @@ func (s *Session) run(ctx context.Context, run *cellRun, p *interp.Program, code
 		run.mu.Lock()
 		trace := append([]string(nil), run.panicTrace...)
 		run.mu.Unlock()
-		return panicError(pv, trace, code)
+		return panicError(pv, trace, code, &panicSite{fset: s.in.FileSet(), unit: unit.node, wrapper: unit.wrapper, funcs: s.funcs, cell: s.cellSeq})
 	}
 	return runError(err, code)
 }
