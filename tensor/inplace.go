@@ -46,6 +46,9 @@ func (t *Tensor) inplace(op string, compute func(x *Tensor) *Tensor, operands ..
 	if category(r.dtype()) > category(t.dtype()) {
 		fail(ErrDType, op, "result type %s can't be cast to the desired output type %s", dtypeShort(r.dtype()), dtypeShort(t.dtype()))
 	}
+	if r.grad.requiresGrad && gradEnabled.Load() && t.base != nil && !t.base.grad.requiresGrad {
+		fail(ErrAutograd, op, "an in-place operation on a view with an operand that requires grad is not supported: PyTorch would make the view's base require grad (CopySlices), gotensor cannot; build the result out of place (tensor.Cat, Stack or Where)")
+	}
 	copyInto(t, r.Detach())
 	t.st.version.Add(1)
 	if r.grad.requiresGrad && gradEnabled.Load() {

@@ -17,9 +17,18 @@ func (t *Tensor) view(shape, strides []int, offset int) *Tensor {
 }
 
 // viewGrad records a view op whose backward is back(g).
+//
+// An in-place op on t made after the view rewrites t's history (its grad_fn) while the view,
+// sharing t's storage, shows the new values: PyTorch then rebases the view's grad_fn; gotensor
+// does not, so a backward through the view fails there instead of returning the gradient of
+// the old values.
 func viewGrad(name string, out, t *Tensor, back func(g *Tensor) *Tensor) *Tensor {
 	if needsGrad(t) {
+		hist := t.grad.fn
 		record(name, out, []*Tensor{t}, nil, func(c *bctx, g *Tensor) []*Tensor {
+			if now := t.grad.fn; now != hist && now != nil {
+				fail(ErrAutograd, "backward", "a view (%s) was taken of a tensor that an in-place operation changed afterwards (its grad_fn is now %s): its gradient would be that of the old values, and gotensor cannot rebase a view's history as PyTorch does; take the view after the in-place operation, or use an out-of-place operation", name, now.name)
+			}
 			return []*Tensor{back(g)}
 		})
 	}
