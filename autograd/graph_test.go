@@ -216,7 +216,9 @@ func TestGraphSavedSlots(t *testing.T) {
 			}
 		}
 	}
-	if got, want := strings.Join(slots, ","), "self,other,self"; got != want {
+	// As in PyTorch 1.13: x*3 saves only other (the wrapped 3, hidden); (x*3)*w saves self and
+	// other (python3 -c '... (x*3).grad_fn._saved_self' is None).
+	if got, want := strings.Join(slots, ","), "self,other"; got != want {
 		t.Errorf("Graph(x.Mul(3).Mul(w).Sum()) saved slots = %q, want %q\n%s", got, want, g)
 	}
 	for _, want := range []string{"self [saved]", "other [saved]"} {

@@ -340,18 +340,36 @@ func (t *Tensor) Mul(other any) *Tensor {
 	out := binary(opMul, t, b)
 	if needsGrad(t, b) {
 		sa, da, sb, db := t.shape, t.dtype(), b.shape, b.dtype()
-		record("MulBackward0", out, []*Tensor{t, b}, []slot{{"self", t}, {"other", b}}, func(c *bctx, g *Tensor) []*Tensor {
+		// As PyTorch: self is saved only for other's gradient, other only for self's, so the
+		// graph shows (and the version check guards) just what the backward reads.
+		slots, self, oth := mulSlots(t, b)
+		record("MulBackward0", out, []*Tensor{t, b}, slots, func(c *bctx, g *Tensor) []*Tensor {
 			var ga, gb *Tensor
 			if c.needs(0) {
-				ga = gradFor(g.Mul(c.saved(1)), sa, da)
+				ga = gradFor(g.Mul(c.saved(oth)), sa, da)
 			}
 			if c.needs(1) {
-				gb = gradFor(g.Mul(c.saved(0)), sb, db)
+				gb = gradFor(g.Mul(c.saved(self)), sb, db)
 			}
 			return []*Tensor{ga, gb}
 		})
 	}
 	return out
+}
+
+// mulSlots lists the tensors MulBackward0 saves and their indices (-1 when not saved): self
+// when other requires grad, other when self does.
+func mulSlots(t, b *Tensor) (slots []slot, self, other int) {
+	self, other = -1, -1
+	if b.grad.requiresGrad {
+		self = len(slots)
+		slots = append(slots, slot{"self", t})
+	}
+	if t.grad.requiresGrad {
+		other = len(slots)
+		slots = append(slots, slot{"other", b})
+	}
+	return slots, self, other
 }
 
 // Div returns t / other elementwise with broadcasting; integer inputs divide as floats.

@@ -18,7 +18,8 @@ func TestSavedNames(t *testing.T) {
 		want    []string
 		wrapped []bool
 	}{
-		{"Mul by number", x.Mul(2), []string{"self", "other"}, []bool{false, true}},
+		{"Mul by number", x.Mul(2), []string{"other"}, []bool{true}}, // as torch: (x*2).grad_fn._saved_self is None
+		{"Mul by a constant tensor", tensor.Ones(2).Mul(x), []string{"self"}, []bool{false}},
 		{"Mul", x.Mul(x), []string{"self", "other"}, []bool{false, false}},
 		{"Pow by tensor", x.Pow(x), []string{"self", "exponent", "result"}, []bool{false, false, false}},
 		{"Pow by number", x.Pow(3), []string{"self"}, []bool{false}},
