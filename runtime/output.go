@@ -152,7 +152,7 @@ type orderedWriter struct {
 
 func (w *orderedWriter) Write(p []byte) (int, error) {
 	run := w.s.cur.Load()
-	if run != nil && w.name == "stderr" && w.interceptPanic(run, p) {
+	if w.name == "stderr" && w.interceptPanic(run, p) {
 		return len(p), nil
 	}
 	if w.s.capture != nil {
@@ -214,10 +214,18 @@ func (s *Session) releaseBackground(run *cellRun) {
 
 // interceptPanic keeps yaegi's "cell:L:C: panic: f(...)" frame reports out of
 // the cell's stderr and records them for the panic's traceback.
+// Between cells (run nil: a goroutine of an earlier cell) they are kept for
+// goPanic's report instead.
 func (w *orderedWriter) interceptPanic(run *cellRun, p []byte) bool {
 	line := strings.TrimSuffix(string(p), "\n")
 	if strings.Contains(line, "\n") || !panicLine.MatchString(line) {
 		return false
+	}
+	if run == nil {
+		w.s.bgTrace.mu.Lock()
+		w.s.bgTrace.lines = append(w.s.bgTrace.lines, line)
+		w.s.bgTrace.mu.Unlock()
+		return true
 	}
 	run.mu.Lock()
 	run.panicTrace = append(run.panicTrace, line)

@@ -251,3 +251,19 @@ fmt.Println("end")`)
 		t.Errorf("transcript out of order:\n%.300s...\nwant\n%.300s...", got, want.String())
 	}
 }
+
+func TestBackgroundPanicReportShowsNoInterpreterLines(t *testing.T) {
+	s := newSession(t)
+	if _, err, _ := exec(t, s, `go func() { time.Sleep(30 * time.Millisecond); var m map[string]int; m["a"] = 1 }()`); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(150 * time.Millisecond)
+	_, err, rec := exec(t, s, `fmt.Println("next")`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rec.stream("stderr")
+	if want := "panic in goroutine: assignment to entry in nil map\n    in a function literal, whose body starts at cell line 1\n"; got != want {
+		t.Errorf("next cell stderr = %q, want %q", got, want)
+	}
+}

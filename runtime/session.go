@@ -84,6 +84,12 @@ type Session struct {
 
 	logOut io.Writer
 	bg     background // output of cell goroutines between cells
+	// bgTrace holds yaegi's panic frame reports of a goroutine panicking
+	// between cells, for goPanic.
+	bgTrace struct {
+		mu    sync.Mutex
+		lines []string
+	}
 
 	comp *completer
 
@@ -418,15 +424,21 @@ func (s *Session) setResult(b map[string]any) {
 // goPanic reports a panic recovered in a goroutine a cell started.
 func (s *Session) goPanic(v any) {
 	msg := "panic in goroutine: " + panicValue(v) + "\n"
+	var trace []string
 	if run := s.cur.Load(); run != nil {
 		run.mu.Lock()
-		trace := run.panicTrace
+		trace = run.panicTrace
 		run.panicTrace = nil
 		run.mu.Unlock()
-		for _, l := range trace {
-			if where, _, _, ok := panicFrame(l); ok && where != "" {
-				msg += "    " + where + "\n"
-			}
+	} else {
+		s.bgTrace.mu.Lock()
+		trace = s.bgTrace.lines
+		s.bgTrace.lines = nil
+		s.bgTrace.mu.Unlock()
+	}
+	for _, l := range trace {
+		if where, _, _, ok := panicFrame(l); ok && where != "" {
+			msg += "    " + where + "\n"
 		}
 	}
 	s.stderr.Write([]byte(msg))
