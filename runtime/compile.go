@@ -8,7 +8,9 @@ import (
 	"go/constant"
 	"go/token"
 	"log"
+	"maps"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -85,6 +87,12 @@ func (s *Session) compileCell(code string) (progs []*interp.Program, undo []map[
 		}
 		for _, u := range units {
 			s.keepFuncs(u.forget, u.funcs)
+			if _, isFile := u.node.(*ast.File); !isFile {
+				// A top-level v := ... replaces a function of that name.
+				defined := map[string]bool{}
+				unitNames(u.node, defined)
+				s.keepFuncs(slices.Collect(maps.Keys(defined)), nil)
+			}
 		}
 	}()
 	cellNames := map[string]bool{} // what the cell's compiled units define
@@ -98,10 +106,13 @@ func (s *Session) compileCell(code string) (progs []*interp.Program, undo []map[
 		nUndo := len(undoMethods)
 		for _, name := range u.forget {
 			s.syms.forget(name)
-			forgetInstances(s.in, name)
+			s.forgetInstances(name)
 		}
 		for _, m := range u.dropMethods {
 			undoMethods = append(undoMethods, s.syms.dropMethod(m[0], m[1]))
+			// Box[int] keeps the methods it was made with, cached as Get[int].
+			s.forgetInstances(m[0])
+			s.forgetInstances(m[1])
 		}
 		p, err := s.compileAST(u.node)
 		if err != nil && u.dependents != nil {
@@ -385,7 +396,7 @@ func (s *Session) prepare(code string) ([]compileUnit, *CellError) {
 	if err != nil {
 		return nil, syntaxError(err, code)
 	}
-	p := &prep{s: s, code: code, fset: s.in.FileSet(), oracle: &intOracle{globals: s.comp.globalKind}, defs: map[string]ast.Expr{}, wrappers: map[ast.Stmt]bool{}}
+	p := &prep{s: s, code: code, fset: s.in.FileSet(), oracle: &intOracle{globals: s.comp.globalKind}, defs: map[string]ast.Expr{}, wrappers: map[ast.Stmt]bool{}, declared: map[string]bool{}}
 	last := len(segs) - 1 // the segment a trailing expression may end: imports count first
 	for last > 0 && segs[last].kind == segImport {
 		last--
@@ -444,6 +455,8 @@ type prep struct {
 	// wrappers are the top-level statements run in a function literal
 	// because they declare a name that is already global (shadowsGlobal).
 	wrappers map[ast.Stmt]bool
+	// declared are the names the cell's declarations so far define.
+	declared map[string]bool
 }
 
 // imports keeps the imports the session does not have yet.
@@ -517,6 +530,9 @@ func (p *prep) decls(seg segment) *CellError {
 			forget = append(forget, name)
 		}
 	}
+	for _, name := range declaredNames(f) {
+		p.declared[name] = true
+	}
 	r := p.s.planRedefinition(f, forget)
 	p.units = append(p.units, compileUnit{node: f, forget: forget, funcs: r.funcs, dropMethods: r.dropMethods})
 	if len(r.dependents) > 0 {
@@ -576,6 +592,9 @@ func (p *prep) stmtUnits(body *ast.BlockStmt, last bool) *CellError {
 	index := noteDefines(body.List, p.defs)
 	globals := map[string]bool{}
 	for _, name := range p.s.syms.names() {
+		globals[name] = true
+	}
+	for name := range p.declared {
 		globals[name] = true
 	}
 	for i, st := range body.List {

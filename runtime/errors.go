@@ -178,6 +178,7 @@ func panicError(p interp.Panic, trace []string, code string, site *panicSite) *C
 		}
 	}
 	callee := "" // the function of the frame inside this one
+	trace = site.chainOf(trace)
 	wrap := site.wrapperFrame(trace)
 	for i, t := range trace {
 		where, line, col, ok := panicFrame(t)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	goruntime "runtime"
 	"strings"
 
 	"gotensor/tensor"
@@ -133,7 +134,7 @@ func candidates(body ast.Node, callee string, v any) []ast.Node {
 		match = func(n ast.Node) bool { return callName(n) == callee }
 	}
 	if match == nil {
-		if callee == "" {
+		if callee == "" && ownPanic(v) {
 			return candidates(body, "panic", nil)
 		}
 		return nil
@@ -157,11 +158,24 @@ func candidates(body ast.Node, callee string, v any) []ast.Node {
 			}
 		}
 	})
-	if len(out) == 0 && callee == "" {
-		// A panic the frame raised itself, whatever its value.
+	if len(out) == 0 && callee == "" && ownPanic(v) {
+		// A panic the frame raised itself.
 		return candidates(body, "panic", nil)
 	}
 	return out
+}
+
+// ownPanic reports whether v can be the value of a panic call in a cell:
+// not a tensor error or a runtime error, which compiled code raises.
+func ownPanic(v any) bool {
+	if _, ok := v.(*tensor.Error); ok {
+		return false
+	}
+	if _, ok := v.(goruntime.Error); ok {
+		return false
+	}
+	msg := panicValue(v)
+	return !strings.HasPrefix(msg, "runtime error") && !strings.HasPrefix(msg, "reflect")
 }
 
 // eachLeaf calls f for every simple statement under body, and for every
@@ -202,13 +216,9 @@ func nodes(xs ...any) []ast.Node {
 	for _, x := range xs {
 		switch x := x.(type) {
 		case ast.Stmt:
-			if x != nil && !isNilNode(x) {
-				out = append(out, x)
-			}
+			out = append(out, x)
 		case ast.Expr:
-			if x != nil && !isNilNode(x) {
-				out = append(out, x)
-			}
+			out = append(out, x)
 		}
 	}
 	return out
@@ -220,23 +230,6 @@ func exprs(xs ...ast.Expr) []ast.Node {
 		out = append(out, x)
 	}
 	return out
-}
-
-// isNilNode reports a typed nil inside an interface (an absent Init).
-func isNilNode(n ast.Node) bool {
-	switch n := n.(type) {
-	case *ast.AssignStmt:
-		return n == nil
-	case *ast.ExprStmt:
-		return n == nil
-	case *ast.IncDecStmt:
-		return n == nil
-	case *ast.DeclStmt:
-		return n == nil
-	case *ast.SendStmt:
-		return n == nil
-	}
-	return false
 }
 
 // callName returns the name a call calls (f for f(...), M for x.M(...)).
@@ -347,6 +340,8 @@ func tensorOpCalls(op string) map[string]bool {
 		}
 	case "backward", "grad":
 		want["backward"], want["grad"] = true, true
+	case "select":
+		want["index"] = true
 	}
 	return want
 }
@@ -422,4 +417,60 @@ func joinLines(ls []int) string {
 	default:
 		return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
 	}
+}
+
+// chainOf keeps the frames of trace that belong to the panic being
+// reported. yaegi prints a frame line for every frame a panic unwinds,
+// also for a panic that an outer function then recovered, so the lines of
+// earlier, recovered panics can come first. Walking from the outermost
+// frame in, each frame's function must be called in the body of the frame
+// around it; the first that is not starts the leftovers, which are dropped.
+// Frames whose body is unknown (literals, compiled code) are kept.
+func (ps *panicSite) chainOf(trace []string) []string {
+	if ps == nil {
+		return trace
+	}
+	outer := ""    // the function of the frame around the next one
+	known := false // whether outer's body is known
+	for i := len(trace) - 1; i >= 0; i-- {
+		m := panicLine.FindStringSubmatch(trace[i])
+		if m == nil {
+			continue
+		}
+		name := strings.TrimPrefix(strings.TrimSuffix(m[3], "(...)"), "main.")
+		if strings.HasPrefix(name, "_gt_") {
+			continue // the prelude's frames
+		}
+		literal := name == "func" || strings.HasSuffix(name, ".func")
+		if name == "main" || name == "" {
+			name = ""
+		}
+		if known && !literal && name != "" {
+			body, _ := ps.frameBody(outer)
+			if body != nil && !callsIn(body, name) {
+				return trace[i+1:]
+			}
+		}
+		switch {
+		case literal:
+			known = false
+		case name == "":
+			outer, known = "", true
+		default:
+			outer, known = name, true
+		}
+	}
+	return trace
+}
+
+// callsIn reports whether body calls a function or method named name.
+func callsIn(body ast.Node, name string) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if callName(n) == name {
+			found = true
+		}
+		return !found
+	})
+	return found
 }

@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 	"go/ast"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -96,7 +97,7 @@ func (s *Session) planRedefinition(f *ast.File, forget []string) redefinition {
 		sf.cell = s.cellSeq
 		r.funcs = append(r.funcs, sf)
 		own[sf.key()] = true
-		if sf.recv != "" && !contains(forget, sf.recv) {
+		if sf.recv != "" && !slices.Contains(forget, sf.recv) {
 			if _, ok := s.funcs[sf.key()]; ok {
 				r.dropMethods = append(r.dropMethods, [2]string{sf.recv, fd.Name.Name})
 				changed[sf.provides()] = true
@@ -111,7 +112,7 @@ func (s *Session) planRedefinition(f *ast.File, forget []string) redefinition {
 	for grew := true; grew; {
 		grew = false
 		for k, g := range s.funcs {
-			if own[k] || deps[k] != nil || contains(forget, g.recv) {
+			if own[k] || deps[k] != nil || (g.recv != "" && slices.Contains(forget, g.recv)) {
 				continue
 			}
 			for name := range changed {
@@ -126,6 +127,19 @@ func (s *Session) planRedefinition(f *ast.File, forget []string) redefinition {
 	}
 	for _, g := range deps {
 		r.dependents = append(r.dependents, g)
+	}
+	// The unit's own functions compiled before the dependents bind their old
+	// versions (isEven calling isOdd calling isEven): those that call one
+	// are compiled again with them.
+	if len(deps) > 0 {
+		for _, sf := range r.funcs {
+			for _, g := range deps {
+				if sf.uses[g.provides()] {
+					r.dependents = append(r.dependents, sf)
+					break
+				}
+			}
+		}
 	}
 	sort.Slice(r.dependents, func(i, j int) bool { return r.dependents[i].seq < r.dependents[j].seq })
 	return r
@@ -181,13 +195,4 @@ func dependentsNote(deps []*storedFunc, err error) string {
 		msg = "at line " + m[1] + ", column " + m[2] + " of the cell that defined it: " + strings.TrimLeft(strings.TrimPrefix(msg, m[0]), ": ")
 	}
 	return fmt.Sprintf("note: %s keep using the earlier definitions: compiled again with this cell's, they fail %s\n", strings.Join(names, ", "), msg)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s && s != "" {
-			return true
-		}
-	}
-	return false
 }

@@ -99,7 +99,7 @@ type Session struct {
 	funcs   map[string]*storedFunc
 	funcSeq int
 	notes   []string
-	// cellSeq numbers the cells compiled; progNodes are the syntax of the
+	// cellSeq numbers the cells compiled; progUnits are the syntax of the
 	// running cell's programs, for locating panics (pinpoint.go).
 	cellSeq   int
 	progUnits []progUnit
@@ -265,7 +265,7 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (*Result
 
 	progs, undo, cerr := s.compileCell(code)
 	for _, n := range s.notes {
-		out.Stream("stderr", n)
+		run.st.write("stderr", []byte(n))
 	}
 	s.notes = nil
 	if cerr != nil {
@@ -323,6 +323,9 @@ func (s *Session) waitZombie(ctx context.Context, out Output) error {
 
 // begin makes run the destination of output and displays.
 func (s *Session) begin(run *cellRun) {
+	s.bgTrace.mu.Lock()
+	s.bgTrace.lines = nil // frames of recovered panics between cells
+	s.bgTrace.mu.Unlock()
 	if s.capture != nil {
 		s.capture.flushPending() // earlier bytes go to the real streams
 	}

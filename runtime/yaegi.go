@@ -205,8 +205,16 @@ func (t symTable) dropMethod(typeName, name string) (undo func()) {
 		return func() {}
 	}
 	typ := sym.Elem().FieldByName("typ")
+	types := []reflect.Value{typ, fieldOf(typ, "ptr")}
+	// A generic type's instances made so far (Box[int]) carry methods of
+	// their own.
+	if inst := fieldOf(typ, "instance"); inst.IsValid() && inst.Kind() == reflect.Slice {
+		for i := range inst.Len() {
+			types = append(types, inst.Index(i), fieldOf(inst.Index(i), "ptr"))
+		}
+	}
 	var undos []func()
-	for _, it := range []reflect.Value{typ, fieldOf(typ, "ptr")} {
+	for _, it := range types {
 		if !it.IsValid() || it.IsNil() {
 			continue
 		}
@@ -248,12 +256,18 @@ func fieldOf(p reflect.Value, name string) reflect.Value {
 	return reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
 }
 
-// forgetInstances drops yaegi's cached instantiations of the generic
-// function or type name (interp.generic, keyed "name[int,...]"), which
-// would otherwise outlive a redefinition of name or of what it calls.
-// Dropping a cache entry only costs a new instantiation.
-func forgetInstances(i *interp.Interpreter, name string) {
-	v := reflect.ValueOf(i).Elem().FieldByName("generic")
+// forgetInstances drops yaegi's instantiations of the generic function or
+// type name: its cache (interp.generic, keyed "name[int,...]") and the
+// symbols of instantiated types (Box[int] in the main scope), which would
+// otherwise outlive a redefinition of name, of its methods or of what it
+// calls. Dropping them only costs a new instantiation.
+func (s *Session) forgetInstances(name string) {
+	for _, k := range s.syms.names() {
+		if strings.HasPrefix(k, name+"[") {
+			s.syms.forget(k)
+		}
+	}
+	v := reflect.ValueOf(s.in).Elem().FieldByName("generic")
 	if !v.IsValid() || v.Kind() != reflect.Map {
 		return
 	}
