@@ -108,6 +108,7 @@ func record(name string, out *Tensor, inputs []*Tensor, saved []slot, apply func
 	n := &Node{name: name, apply: apply, next: make([]*Node, len(inputs))}
 	for i, in := range inputs {
 		if in != nil && in.grad.requiresGrad {
+			checkView(name, in)
 			n.next[i] = in.gradNode()
 		}
 	}
@@ -254,6 +255,7 @@ func runBackward(op string, roots []*Tensor, c backwardConfig, capture []*Tensor
 		} else {
 			notNil(op, fmt.Sprintf("outputs[%d]", i), r)
 		}
+		checkView(op, r)
 		if !r.grad.requiresGrad {
 			fail(ErrAutograd, op, "element %d of tensors does not require grad and does not have a grad_fn", i)
 		}

@@ -25,8 +25,37 @@ func TestViewOfTensorChangedInPlace(t *testing.T) {
 	v := y.View(2)
 	y.Mul_(3)
 	err := catch(func() { v.Sum().Backward() })
-	if err == nil || !errors.Is(err, ErrAutograd) || !strings.Contains(err.Error(), "a view (ViewBackward0) was taken of a tensor that an in-place operation changed afterwards") {
-		t.Errorf("Backward through a stale view = %v, want the view error", err)
+	if err == nil || !errors.Is(err, ErrAutograd) || !strings.Contains(err.Error(), "this view (ViewBackward0) was taken of a tensor that an in-place operation changed afterwards") {
+		t.Errorf("using a stale view = %v, want the view error", err)
+	}
+	err = catch(func() { y.Index(0).Backward() })
+	if err != nil {
+		t.Errorf("a view taken after the in-place op: Backward = %v, want none", err)
+	}
+	// A view used before the in-place op kept the right edge: torch gives x.grad [2 2].
+	x4 := New([]float64{1, 2}, RequiresGrad())
+	y4 := x4.Mul(2)
+	z4 := y4.View(2).Sum()
+	y4.Add_(1)
+	z4.Backward()
+	if got := x4.Grad().Float64s(); got[0] != 2 || got[1] != 2 {
+		t.Errorf("x4.Grad() = %v, want [2 2]", got)
+	}
+	// A view of a view answers to the first base.
+	x6 := New([]float64{1, 2, 3, 4}, RequiresGrad())
+	y6 := x6.Mul(2)
+	vv := y6.View(2, 2).T()
+	y6.Mul_(3)
+	if err := catch(func() { vv.Sum().Backward() }); err == nil || !strings.Contains(err.Error(), "TBackward0") {
+		t.Errorf("a stale view of a view = %v, want the view error", err)
+	}
+	// Backward called on the stale view itself.
+	x5 := New([]float64{1, 2}, RequiresGrad())
+	y5 := x5.Mul(2)
+	h5 := y5.Index(0)
+	y5.Mul_(3)
+	if err := catch(func() { h5.Backward() }); err == nil || !strings.Contains(err.Error(), "SelectBackward0") {
+		t.Errorf("h5.Backward() on a stale view = %v, want the view error", err)
 	}
 	// The view taken after the in-place op is right: d(sum(6x))/dx = 6.
 	x2 := New([]float64{1, 2}, RequiresGrad())

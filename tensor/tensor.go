@@ -29,6 +29,10 @@ type gradMeta struct {
 	acc          *Node   // a leaf's AccumulateGrad node, made on first use
 	warned       bool    // Grad printed the non-leaf warning for this tensor
 	name         string
+	// viewOf and viewHist are set on a view autograd records: the tensor it
+	// was taken of and that tensor's grad_fn then (see checkView).
+	viewOf   *Tensor
+	viewHist *Node
 }
 
 // Shape is a tensor's size along each dimension. It prints like PyTorch's torch.Size.

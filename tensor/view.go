@@ -17,22 +17,32 @@ func (t *Tensor) view(shape, strides []int, offset int) *Tensor {
 }
 
 // viewGrad records a view op whose backward is back(g).
-//
-// An in-place op on t made after the view rewrites t's history (its grad_fn) while the view,
-// sharing t's storage, shows the new values: PyTorch then rebases the view's grad_fn; gotensor
-// does not, so a backward through the view fails there instead of returning the gradient of
-// the old values.
 func viewGrad(name string, out, t *Tensor, back func(g *Tensor) *Tensor) *Tensor {
 	if needsGrad(t) {
-		hist := t.grad.fn
 		record(name, out, []*Tensor{t}, nil, func(c *bctx, g *Tensor) []*Tensor {
-			if now := t.grad.fn; now != hist && now != nil {
-				fail(ErrAutograd, "backward", "a view (%s) was taken of a tensor that an in-place operation changed afterwards (its grad_fn is now %s): its gradient would be that of the old values, and gotensor cannot rebase a view's history as PyTorch does; take the view after the in-place operation, or use an out-of-place operation", name, now.name)
-			}
 			return []*Tensor{back(g)}
 		})
+		out.grad.viewOf, out.grad.viewHist = t, t.grad.fn
+		if t.grad.viewOf != nil { // a view of a view answers to the first base
+			out.grad.viewOf, out.grad.viewHist = t.grad.viewOf, t.grad.viewHist
+		}
 	}
 	return out
+}
+
+// checkView fails when v is a view whose base an in-place op rewrote after v was taken: the
+// op changed the base's history (its grad_fn) while v, sharing the base's storage, shows the
+// new values. PyTorch then rebases v's grad_fn; gotensor does not, so using v in an op that
+// autograd records (or calling its Backward) fails instead of giving the gradient of the old
+// values. A use of v recorded before the in-place op kept the right edge and stays valid.
+func checkView(op string, v *Tensor) {
+	base := v.grad.viewOf
+	if base == nil {
+		return
+	}
+	if now := base.grad.fn; now != v.grad.viewHist && now != nil {
+		fail(ErrAutograd, op, "this view (%s) was taken of a tensor that an in-place operation changed afterwards (its grad_fn is now %s): its gradient would be that of the old values, and gotensor cannot rebase a view's history as PyTorch does; take the view after the in-place operation", v.grad.fn.name, now.name)
+	}
 }
 
 // viewStrides is PyTorch's computeStride: the strides that let a tensor of oldShape/oldStrides
