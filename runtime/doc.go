@@ -115,7 +115,9 @@
 //     changed) keeps the old definition, and the cell says so on stderr.
 //     Values made before a type was redefined keep the old type, and a
 //     variable holding a function value (f := sq) keeps the function it
-//     was given, as in Go;
+//     was given, as in Go. Redefining a method while a goroutine of an
+//     earlier cell is calling methods of that type is a data race (the
+//     type's method list is rewritten in place);
 //   - loop variables become per-iteration (Go 1.22) when the body captures or
 //     takes the address of them: `for i := 0; ...` and `for k, v := range`
 //     loops get a fresh copy in the body under the original name;
