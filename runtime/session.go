@@ -56,10 +56,11 @@ type Options struct {
 // Session is one persistent Go interpreter: cells executed in it share
 // variables, functions, types and imports.
 type Session struct {
-	opts Options
-	in   *interp.Interpreter
-	syms symTable
-	rc   *runControl
+	opts  Options
+	in    *interp.Interpreter
+	syms  symTable
+	rc    *runControl
+	frame *frameGrower // sizes the global frame before each run
 
 	// zombie is an interrupted run that has not unwound yet; the next cell
 	// waits for it (see runControl).
@@ -174,6 +175,9 @@ func (s *Session) load() error {
 	}
 	s.syms = syms
 	if s.rc, err = newRunControl(s.in); err != nil {
+		return fmt.Errorf("runtime: %w", err)
+	}
+	if s.frame, err = newFrameGrower(s.in); err != nil {
 		return fmt.Errorf("runtime: %w", err)
 	}
 	if _, err := s.in.Eval(prelude); err != nil {
@@ -356,6 +360,7 @@ func (s *Session) run(ctx context.Context, run *cellRun, p *interp.Program, code
 		s.stopper = nil
 	}
 	s.rc.use(ch)
+	s.frame.grow()
 	finished := make(chan struct{})
 	var err error
 	go func() {
