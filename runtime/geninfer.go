@@ -716,11 +716,7 @@ func (s *Session) typeGenericVar(vs *ast.ValueSpec, defs map[string]ast.Expr) {
 	if vs.Type != nil || len(vs.Names) != 1 || len(vs.Values) != 1 || vs.Names[0].Name == "_" {
 		return
 	}
-	call, ok := ast.Unparen(vs.Values[0]).(*ast.CallExpr)
-	if !ok {
-		return
-	}
-	if typ := s.instanceResult(call, defs); typ != nil {
+	if typ := s.exprResult(vs.Values[0], defs); typ != nil {
 		ast.Inspect(typ, func(n ast.Node) bool { setPos(n, vs.Names[0].End()); return true })
 		vs.Type = typ
 	}
@@ -743,11 +739,10 @@ func (s *Session) typeGenericDefines(body *ast.BlockStmt, defs map[string]ast.Ex
 		var decls []ast.Stmt
 		for i, l := range as.Lhs {
 			id, ok := l.(*ast.Ident)
-			call, ok2 := ast.Unparen(as.Rhs[i]).(*ast.CallExpr)
-			if !ok || !ok2 || id.Name == "_" {
+			if !ok || id.Name == "_" {
 				break
 			}
-			typ := s.instanceResult(call, defs)
+			typ := s.exprResult(as.Rhs[i], defs)
 			if typ == nil {
 				break
 			}
@@ -766,6 +761,52 @@ func (s *Session) typeGenericDefines(body *ast.BlockStmt, defs map[string]ast.Ex
 		out = append(out, &ast.AssignStmt{Lhs: lhs, TokPos: as.TokPos, Tok: token.ASSIGN, Rhs: as.Rhs})
 	}
 	body.List = out
+}
+
+// exprResult is the type of e when e is a call instanceResult types, or
+// an expression built on one with operands Go types alike: Id[int](3) + 1,
+// -Id[int](3), Id[float64](x) * Id[float64](y) and Id[int](3) << 2 have
+// the call's type, a comparison is a bool. An operand of any other kind (a
+// variable, a call of something else) leaves e untyped (nil), because its
+// type could differ from the call's or be untyped only in Go's eyes.
+func (s *Session) exprResult(e ast.Expr, defs map[string]ast.Expr) ast.Expr {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.CallExpr:
+		return s.instanceResult(e, defs)
+	case *ast.UnaryExpr:
+		switch e.Op {
+		case token.ADD, token.SUB, token.XOR:
+			return s.exprResult(e.X, defs)
+		}
+	case *ast.BinaryExpr:
+		x, y := s.exprResult(e.X, defs), s.exprResult(e.Y, defs)
+		switch e.Op {
+		case token.SHL, token.SHR:
+			return x
+		case token.LAND, token.LOR:
+			return nil
+		}
+		_, xlit := ast.Unparen(e.X).(*ast.BasicLit)
+		_, ylit := ast.Unparen(e.Y).(*ast.BasicLit)
+		var typ ast.Expr
+		fset := token.NewFileSet()
+		switch {
+		case x != nil && y != nil && nodeString(fset, x) == nodeString(fset, y):
+			typ = x
+		case x != nil && ylit:
+			typ = x
+		case y != nil && xlit:
+			typ = y
+		default:
+			return nil
+		}
+		switch e.Op {
+		case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ:
+			return &ast.Ident{Name: "bool", NamePos: e.Pos()}
+		}
+		return typ
+	}
+	return nil
 }
 
 // substType writes a type expression with type parameters replaced; ""
