@@ -124,3 +124,84 @@ func bytesOf(data any) []byte {
 	}
 	return nil
 }
+
+// isGPUBuffer reports whether st is held in a *gpu.Buffer (and so reachable through cudaK).
+func isGPUBuffer(st *storage) bool {
+	_, ok := st.data.(*gpu.Buffer)
+	return ok
+}
+
+// cudaShown returns on the host the elements of the CUDA tensor t that String shows (see
+// shownOnHost). When t's span of storage holds no more elements than are shown (a small or
+// expanded t), the span is copied out and cut on the host. Otherwise the copy kernel gathers
+// each block of shown entries (one per choice of first or last edges in every cut dim) into a
+// small buffer on the device, and that buffer is copied out once. It panics with an ErrDevice
+// when the device cannot (a released buffer, a failed launch or copy).
+func cudaShown(t *Tensor, summarize bool) *Tensor {
+	d, e := t.st.dev, PrintOptions.EdgeItems
+	shape := append([]int(nil), t.shape...)
+	var cut []int // the dims cut to their edges
+	for i, n := range shape {
+		if summarize && n > 2*e {
+			shape[i] = 2 * e
+			cut = append(cut, i)
+		}
+	}
+	if lo, n := span(t); n <= numelOf(shape) {
+		host := fromStorage(cudaCopyOut(t.st, lo, n), append([]int(nil), t.shape...), append([]int(nil), t.strides...), t.offset-lo)
+		if summarize {
+			return summarized(host)
+		}
+		return host
+	}
+	out := cudaEmpty("String", d, t.dtype(), shape)
+	g := gpuDType("String", t.dtype())
+	for mask := 0; mask < 1<<len(cut); mask++ {
+		block := append([]int(nil), t.shape...)
+		from, to := t.offset, 0
+		for j, i := range cut {
+			block[i] = e
+			if mask>>j&1 == 1 { // the last e entries of dim i
+				from += (t.shape[i] - e) * t.strides[i]
+				to += e * out.strides[i]
+			}
+		}
+		cudaCopyBlock(g, d, block, out.view(block, out.strides, to), t.view(block, t.strides, from))
+	}
+	return fromStorage(cudaCopyOut(out.st, 0, out.Numel()), shape, out.strides, 0)
+}
+
+// cudaCopyOut copies elements [lo, lo+n) of the CUDA storage st to a new host storage.
+func cudaCopyOut(st *storage, lo, n int) *storage {
+	host, err := cudaBackend{}.download(st, lo, n)
+	if err != nil {
+		fail(ErrDevice, "String", "%v", err)
+	}
+	return host
+}
+
+// cudaCopyBlock copies the CUDA view src into dst (both of shape block) with the copy kernel,
+// in several launches when the walk could need more dims than the kernels take.
+func cudaCopyBlock(g gpu.DType, d Device, block []int, dst, src *Tensor) {
+	long := -1 // the first dim of more than one entry
+	dims := 0
+	for i, n := range block {
+		if n > 1 {
+			dims++
+			if long < 0 {
+				long = i
+			}
+		}
+	}
+	if dims <= gpu.MaxDims {
+		if err := cudaK.unary(gpu.Copy, g, 0, 0, block, operandOf(dst, block), operandOf(src, block)); err != nil {
+			fail(ErrDevice, "String", "copy from %v: %v", d, err)
+		}
+		return
+	}
+	sub := append([]int(nil), block...)
+	sub[long] = 1
+	for k := 0; k < block[long]; k++ {
+		cudaCopyBlock(g, d, sub, dst.view(sub, dst.strides, dst.offset+k*dst.strides[long]), src.view(sub, src.strides, src.offset+k*src.strides[long]))
+	}
+}

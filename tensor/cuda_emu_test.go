@@ -2,6 +2,7 @@ package tensor
 
 import (
 	le "encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"sync"
@@ -29,7 +30,10 @@ type cudaEmulator struct {
 	off map[*gpu.Buffer]int64 // views: byte offset into their parent's data
 	par map[*gpu.Buffer]*gpu.Buffer
 
-	uploads int // copyIn calls
+	uploads    int                  // copyIn calls
+	downloaded int64                // bytes copied to the host by copyOut
+	released   map[*gpu.Buffer]bool // buffers Released (see release)
+	walkDims   int                  // the most dims of more than one entry a strided walk had
 }
 
 // UseCUDAEmulator makes CUDA "available" through the host emulator until restore is called.
@@ -40,7 +44,8 @@ func UseCUDAEmulator() (restore func()) {
 }
 
 func useEmulator() (*cudaEmulator, func()) {
-	e := &cudaEmulator{mem: map[*gpu.Buffer]*emuBuf{}, off: map[*gpu.Buffer]int64{}, par: map[*gpu.Buffer]*gpu.Buffer{}}
+	e := &cudaEmulator{mem: map[*gpu.Buffer]*emuBuf{}, off: map[*gpu.Buffer]int64{}, par: map[*gpu.Buffer]*gpu.Buffer{},
+		released: map[*gpu.Buffer]bool{}}
 	old := cudaK
 	cudaK = e.api()
 	return e, func() { cudaK = old }
@@ -60,6 +65,26 @@ func TestCUDAScalarsUploadOnce(t *testing.T) {
 	if got := y.Float64s(); got[0] != 6 || got[2] != 6 {
 		t.Errorf("((1+1)·1-1)+2.5+2.5 = %v, want 6s", got)
 	}
+}
+
+// release marks b as Released: like a released *gpu.Buffer, b and its views then fail every
+// copy, slice and launch with package gpu's error.
+func (e *cudaEmulator) release(b *gpu.Buffer) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.released[b] = true
+}
+
+// live returns package gpu's error for a buffer (or a view of one) that was released.
+func (e *cudaEmulator) live(b *gpu.Buffer) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for ; b != nil; b = e.par[b] {
+		if e.released[b] {
+			return errors.New("gpu: use of a released buffer")
+		}
+	}
+	return nil
 }
 
 // bytesOfBuf returns the host bytes a buffer (or view) covers.
@@ -95,9 +120,18 @@ func (e *cudaEmulator) api() cudaAPI {
 			copy(e.bytesOfBuf(b), src)
 			return nil
 		},
-		copyOut: func(b *gpu.Buffer, dst []byte) error { copy(dst, e.bytesOfBuf(b)); return nil },
-		bytes:   func(b *gpu.Buffer) int64 { return int64(len(e.bytesOfBuf(b))) },
+		copyOut: func(b *gpu.Buffer, dst []byte) error {
+			if err := e.live(b); err != nil {
+				return err
+			}
+			e.downloaded += int64(copy(dst, e.bytesOfBuf(b)))
+			return nil
+		},
+		bytes: func(b *gpu.Buffer) int64 { return int64(len(e.bytesOfBuf(b))) },
 		slice: func(b *gpu.Buffer, off, n int64) (*gpu.Buffer, error) {
+			if err := e.live(b); err != nil {
+				return nil, err
+			}
 			if off < 0 || n < 0 || off+n > int64(len(e.bytesOfBuf(b))) {
 				return nil, fmt.Errorf("emulator: slice [%d, %d) of %d bytes", off, off+n, len(e.bytesOfBuf(b)))
 			}
@@ -132,8 +166,18 @@ func f64s(b []byte) []float64 { return unsafe.Slice((*float64)(unsafe.Pointer(&b
 // each index, like the kernels.
 func (e *cudaEmulator) walk(shape []int, ops []gpu.Operand, dts []gpu.DType, f func(v []float64) float64) error {
 	n := numelOf(shape)
+	dims := 0
+	for _, s := range shape {
+		if s > 1 {
+			dims++
+		}
+	}
+	e.walkDims = max(e.walkDims, dims)
 	mems := make([][]byte, len(ops))
 	for i, o := range ops {
+		if err := e.live(o.Buf); err != nil {
+			return err
+		}
 		if len(o.Strides) != len(shape) {
 			return fmt.Errorf("emulator: operand %d has %d strides for %d dims", i, len(o.Strides), len(shape))
 		}
@@ -298,6 +342,11 @@ func (e *cudaEmulator) castOp(from, to gpu.DType, shape []int, out, a gpu.Operan
 }
 
 func (e *cudaEmulator) reduceOp(op gpu.ReduceOp, dt gpu.DType, out, a *gpu.Buffer, aOffset int64, outer, m int) error {
+	for _, b := range []*gpu.Buffer{a, out} {
+		if err := e.live(b); err != nil {
+			return err
+		}
+	}
 	src, dst := e.bytesOfBuf(a), e.bytesOfBuf(out)
 	for r := 0; r < outer; r++ {
 		row := make([]float64, m)

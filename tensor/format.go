@@ -17,6 +17,9 @@ var PrintOptions = struct {
 
 // String formats t exactly as PyTorch 1.13 prints it: tensor([[1, 2],\n        [3, 4]]), with
 // dtype, device, requires_grad and grad_fn suffixes, scientific notation and edge summaries.
+// Only the elements shown leave a device: a summarized CUDA tensor is cut down to its edges on
+// the GPU first. When a device cannot give the values (a released buffer, a failed copy),
+// the values read "<values unavailable: why>" and the size follows the device.
 func (t *Tensor) String() string {
 	if t == nil || t.st == nil {
 		return "<nil>"
@@ -27,7 +30,6 @@ func (t *Tensor) String() string {
 	if t.st.dev.Type != "cpu" {
 		suffixes = append(suffixes, "device='"+t.st.dev.String()+"'")
 	}
-	c := t.Detach().cpuView()
 	dt := t.dtype()
 	var body string
 	if t.Numel() == 0 {
@@ -39,10 +41,14 @@ func (t *Tensor) String() string {
 		}
 		body = "[]"
 	} else {
+		var err error
+		if body, err = tensorStr(t, indent); err != nil {
+			body = "<values unavailable: " + err.Error() + ">"
+			suffixes = append(suffixes, "size="+pyTuple(t.shape))
+		}
 		if dt != DefaultFloat && dt != Int64 && dt != Bool {
 			suffixes = append(suffixes, "dtype="+dt.String())
 		}
-		body = tensorStr(c, indent)
 	}
 	if t.grad.fn != nil {
 		suffixes = append(suffixes, "grad_fn=<"+t.grad.fn.name+">")
@@ -206,13 +212,32 @@ func (f *formatter) elems(t *Tensor) []string {
 	return out
 }
 
-func tensorStr(t *Tensor, indent int) string {
+// tensorStr formats the values of a non-empty t, or says why it cannot read them.
+func tensorStr(t *Tensor, indent int) (string, error) {
 	summarize := t.Numel() > PrintOptions.Threshold
-	src := t
-	if summarize {
-		src = summarized(t)
+	var shown *Tensor
+	if err := Maybe(func() { shown = shownOnHost(t, summarize) }); err != nil {
+		return "", err
 	}
-	return tensorStrWith(t, indent, summarize, newFormatter(src))
+	return tensorStrWith(shown, t.shape, indent, summarize, newFormatter(shown)), nil
+}
+
+// shownOnHost returns, on the host, the elements String shows of t: t itself when nothing is
+// summarized, else PyTorch's get_summarized_data (every dim of more than 2·EdgeItems entries
+// cut to its first and last EdgeItems). A CUDA tensor is cut down on its device and only the
+// cut is copied (cudaShown), so printing a huge GPU tensor copies a few hundred bytes.
+func shownOnHost(t *Tensor, summarize bool) *Tensor {
+	switch {
+	case t.st.dev.Type == "cpu":
+	case isGPUBuffer(t.st):
+		return cudaShown(t, summarize)
+	default:
+		t = t.Detach().cpuView()
+	}
+	if summarize {
+		return summarized(t)
+	}
+	return t
 }
 
 // summarized gathers the edge elements PyTorch shows of a large tensor (get_summarized_data).
@@ -247,42 +272,46 @@ func summarized(t *Tensor) *Tensor {
 	return Stack(parts, 0)
 }
 
-func tensorStrWith(t *Tensor, indent int, summarize bool, f *formatter) string {
+// tensorStrWith formats shown, the elements shownOnHost kept of a tensor of shape full: when
+// summarize, a dim of full longer than 2·EdgeItems holds its first and last EdgeItems entries
+// in shown, with "..." printed between them.
+func tensorStrWith(shown *Tensor, full []int, indent int, summarize bool, f *formatter) string {
 	e := PrintOptions.EdgeItems
-	switch t.Dim() {
+	switch len(full) {
 	case 0:
-		return f.elems(t)[0]
+		return f.elems(shown)[0]
 	case 1:
-		return vectorStr(t, indent, summarize, f)
+		return vectorStr(shown, full[0], indent, summarize, f)
 	}
 	var slices []string
-	n := t.shape[0]
-	if summarize && n > 2*e {
+	row := func(i int) string { return tensorStrWith(shown.Select(0, i), full[1:], indent+1, summarize, f) }
+	if summarize && full[0] > 2*e {
 		for i := 0; i < e; i++ {
-			slices = append(slices, tensorStrWith(t.Select(0, i), indent+1, summarize, f))
+			slices = append(slices, row(i))
 		}
 		slices = append(slices, "...")
-		for i := n - e; i < n; i++ {
-			slices = append(slices, tensorStrWith(t.Select(0, i), indent+1, summarize, f))
+		for i := e; i < 2*e; i++ {
+			slices = append(slices, row(i))
 		}
 	} else {
-		for i := 0; i < n; i++ {
-			slices = append(slices, tensorStrWith(t.Select(0, i), indent+1, summarize, f))
+		for i := 0; i < full[0]; i++ {
+			slices = append(slices, row(i))
 		}
 	}
-	sep := "," + strings.Repeat("\n", t.Dim()-1) + strings.Repeat(" ", indent+1)
+	sep := "," + strings.Repeat("\n", len(full)-1) + strings.Repeat(" ", indent+1)
 	return "[" + strings.Join(slices, sep) + "]"
 }
 
-func vectorStr(t *Tensor, indent int, summarize bool, f *formatter) string {
+// vectorStr formats the one-dim shown of a vector of n entries (see tensorStrWith).
+func vectorStr(shown *Tensor, n, indent int, summarize bool, f *formatter) string {
 	e := PrintOptions.EdgeItems
 	perLine := max(1, (PrintOptions.LineWidth-indent)/(f.width+2))
 	var data []string
-	if n := t.shape[0]; summarize && n > 2*e {
-		data = append(f.elems(t.SliceDim(0, 0, e, 1)), " ...")
-		data = append(data, f.elems(t.SliceDim(0, n-e, n, 1))...)
+	if summarize && n > 2*e {
+		data = append(f.elems(shown.SliceDim(0, 0, e, 1)), " ...")
+		data = append(data, f.elems(shown.SliceDim(0, e, 2*e, 1))...)
 	} else {
-		data = f.elems(t)
+		data = f.elems(shown)
 	}
 	var lines []string
 	for i := 0; i < len(data); i += perLine {
