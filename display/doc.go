@@ -20,6 +20,8 @@
 // begins the next. Code that publishes later on its own, such as a throttled
 // live view in gotensor/viz, uses the Scope: AtEnd to show what it held back
 // before the cell ends, Do to publish from a timer only while its cell runs.
+// The runtime calls Abort on a cell's scope when the cell panics, fails or is
+// interrupted; an AtEnd function asks Aborted to draw its view as stopped.
 //
 // Concurrency: every function may be called from any goroutine; the
 // publisher is swapped atomically.

@@ -17,6 +17,7 @@ type Scope struct {
 
 	mu      sync.Mutex // guards the fields below
 	ended   bool
+	aborted bool
 	running int           // Do calls under way
 	drained chan struct{} // closed when running drops to 0 after the scope ended
 	hooks   map[uint64]func()
@@ -80,6 +81,27 @@ func (s *Scope) AtEnd(f func()) (cancel func(), ok bool) {
 		delete(s.hooks, id)
 		s.mu.Unlock()
 	}, true
+}
+
+// Abort records that the run s spans ended early: in a notebook, that its
+// cell panicked, returned an error or was interrupted. The runtime calls it
+// just before it ends the cell, so that the functions registered with AtEnd
+// can ask Aborted and show that their work stopped (a live view would
+// otherwise keep looking as if it were still running). After s has ended it
+// does nothing.
+func (s *Scope) Abort() {
+	s.mu.Lock()
+	if !s.ended {
+		s.aborted = true
+	}
+	s.mu.Unlock()
+}
+
+// Aborted reports whether Abort was called on s before it ended.
+func (s *Scope) Aborted() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.aborted
 }
 
 // end marks s ended, waits (a bounded time) for Do calls under way, then runs

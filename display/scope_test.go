@@ -87,3 +87,40 @@ func TestScopeDo(t *testing.T) {
 		})
 	}
 }
+
+// TestScopeAbort checks that the functions run as a cell ends see whether the runtime marked the cell aborted,
+// and that a mark after the end changes nothing.
+func TestScopeAbort(t *testing.T) {
+	prev := SetPublisher(nil)
+	defer SetPublisher(prev)
+	tests := []struct {
+		name       string
+		abort      bool // Abort before the end
+		abortAfter bool // Abort after the end
+		want       bool
+	}{
+		{"ends normally", false, false, false},
+		{"aborted", true, false, true},
+		{"marked after its end", false, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			SetPublisher(&fakePublisher{})
+			s := CurrentScope()
+			seen := "not run"
+			if _, ok := s.AtEnd(func() { seen = fmt.Sprint(s.Aborted()) }); !ok {
+				t.Fatalf("AtEnd on a scope with a publisher = false, want true")
+			}
+			if tt.abort {
+				s.Abort()
+			}
+			SetPublisher(nil)
+			if tt.abortAfter {
+				s.Abort()
+			}
+			if want := fmt.Sprint(tt.want); seen != want || s.Aborted() != tt.want {
+				t.Errorf("Aborted() at the end = %s, after = %v; want %s", seen, s.Aborted(), want)
+			}
+		})
+	}
+}

@@ -32,6 +32,10 @@ const MinUpdateInterval = 100 * time.Millisecond
 // before the cell is over, whether it returned or panicked. A trailing publication runs only while the cell that
 // scheduled it runs (display.Scope.Do): once that cell has ended, its held change has been shown already, and
 // the timer must not publish under another cell.
+//
+// An open view stays registered with the scope of the cell that last changed it, throttled or not: when that
+// cell ends aborted (display.Scope.Aborted: it panicked, failed or was interrupted), the view is drawn stopped,
+// so it does not look as if its work were still running. Its next change (in a later cell) clears the mark.
 type live struct {
 	sink      Sink
 	now       func() time.Time
@@ -42,10 +46,13 @@ type live struct {
 	mu          sync.Mutex // guards the view's state and the fields below
 	seq         uint64     // number of the latest state
 	closed      bool
+	aborted     bool           // the cell that last changed the view ended aborted; cleared by the next change
+	abortedAt   time.Time      // when that cell ended
 	timerScope  *display.Scope // the scope of the scheduled trailing publication; nil when none
 	endScope    *display.Scope // the scope whose end will publish the held change; nil when none
 	cancelAtEnd func()         // unregisters the publication at endScope's end
 	last        time.Time      // when the last publication was rendered
+	rendered    uint64         // the state the last publication rendered
 	started     bool
 
 	pubMu sync.Mutex // serialises Sink calls; taken after mu is released
@@ -65,9 +72,9 @@ func (v *live) init(sink Sink, now func() time.Time, interval time.Duration, ren
 	v.interval = max(interval, MinUpdateInterval)
 }
 
-// update applies change to the view's state and publishes when the throttle allows; otherwise it holds the
-// change for the end of the cell and, with the real clock, schedules a trailing publication. After close it
-// changes nothing.
+// update applies change to the view's state, registers the view with the cell's end, and publishes when the
+// throttle allows; otherwise the cell's end shows the change and, with the real clock, a trailing publication
+// is scheduled. After close it changes nothing.
 func (v *live) update(change func()) {
 	now := v.now()
 	v.mu.Lock()
@@ -77,14 +84,15 @@ func (v *live) update(change func()) {
 	}
 	change()
 	v.seq++
-	if v.started && now.Sub(v.last) < v.interval {
-		scope := display.CurrentScope()
-		if v.endScope != scope {
-			if cancel, ok := scope.AtEnd(v.flushAtEnd); ok {
-				v.dropAtEnd()
-				v.endScope, v.cancelAtEnd = scope, cancel
-			}
+	v.aborted = false
+	scope := display.CurrentScope()
+	if v.endScope != scope {
+		if cancel, ok := scope.AtEnd(func() { v.flushAtEnd(scope) }); ok {
+			v.dropAtEnd()
+			v.endScope, v.cancelAtEnd = scope, cancel
 		}
+	}
+	if v.started && now.Sub(v.last) < v.interval {
 		if v.realClock && v.timerScope != scope {
 			v.timerScope = scope
 			time.AfterFunc(v.interval-now.Sub(v.last), func() { v.flushIn(scope) })
@@ -129,12 +137,23 @@ func (v *live) flushIn(scope *display.Scope) {
 	}
 }
 
-// flushAtEnd publishes the held change as the cell that made it ends (see display.Scope.AtEnd).
-func (v *live) flushAtEnd() {
-	now := v.now()
+// flushAtEnd runs as scope, the cell that last changed the view, ends (see display.Scope.AtEnd): it publishes
+// the change the throttle held, if any, and when the cell ended aborted, the view drawn stopped.
+func (v *live) flushAtEnd(scope *display.Scope) {
+	now, aborted := v.now(), scope.Aborted()
 	v.mu.Lock()
-	v.endScope, v.cancelAtEnd = nil, nil // display has dropped the registration
+	if v.endScope == scope {
+		v.endScope, v.cancelAtEnd = nil, nil // display has dropped the registration
+	}
 	if v.closed {
+		v.mu.Unlock()
+		return
+	}
+	if aborted {
+		v.aborted, v.abortedAt = true, now
+		v.seq++
+	}
+	if v.seq == v.rendered { // shown already: nothing was held back
 		v.mu.Unlock()
 		return
 	}
@@ -151,17 +170,16 @@ func (v *live) close(change func()) {
 	}
 	change()
 	v.seq++
-	v.closed = true
+	v.closed, v.aborted = true, false
+	v.dropAtEnd()
 	v.emit(now, true, false)
 }
 
-// emit renders under mu, releases it, then publishes unless a newer state was published meanwhile. Whatever it
-// publishes is the latest state, so the publication held for the cell's end is no longer needed. With atEnd it
-// waits at most endPublishWait for a publication under way, and gives up after.
+// emit renders under mu, releases it, then publishes unless a newer state was published meanwhile. With atEnd
+// it waits at most endPublishWait for a publication under way, and gives up after.
 func (v *live) emit(now time.Time, final, atEnd bool) {
 	seq := v.seq
-	v.started, v.last = true, now
-	v.dropAtEnd()
+	v.started, v.last, v.rendered = true, now, seq
 	html, text := v.render(now)
 	v.mu.Unlock()
 	if atEnd {

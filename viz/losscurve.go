@@ -152,10 +152,15 @@ func (c *LossCurve) summary() string {
 func (c *LossCurve) render(time.Time) (html, text string) {
 	var b strings.Builder
 	b.WriteString(`<div style="` + styleBox + `"><div>` + escapeText(c.opts.Title))
-	if !c.closed {
+	text = c.summary()
+	switch {
+	case c.closed:
+	case c.live.aborted:
+		b.WriteString(` <span data-state="aborted" style="` + themed("color", "--jp-error-color1", "#d32f2f") + `">(stopped)</span>`)
+		text += "\n(stopped: the cell ended before Close)"
+	default:
 		b.WriteString(` <span style="` + styleDim + `">(live)</span>`)
 	}
-	text = c.summary()
 	fmt.Fprintf(&b, `</div><img width="%d" height="%d" alt="%s" title="%s" src="data:image/svg+xml;base64,%s"></div>`,
 		c.opts.Width, c.opts.Height, escapeText(text), escapeText(text), base64.StdEncoding.EncodeToString([]byte(c.plotSVG())))
 	return b.String(), text

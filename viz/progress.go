@@ -71,10 +71,14 @@ func (p *Progress) String() string {
 	return text
 }
 
-// at is the time the rendering describes: now, or when the bar was closed. Callers hold live.mu.
+// at is the time the rendering describes: now, or when the bar was closed or its cell ended aborted. Callers
+// hold live.mu.
 func (p *Progress) at() time.Time {
-	if p.closed {
+	switch {
+	case p.closed:
 		return p.end
+	case p.live.aborted:
+		return p.live.abortedAt
 	}
 	return p.live.now()
 }
@@ -102,7 +106,7 @@ func (p *Progress) state(now time.Time) progressState {
 		rate = float64(p.n) / secs
 	}
 	s.timing = formatDuration(elapsed)
-	if p.opts.Total > 0 && !p.closed {
+	if p.opts.Total > 0 && !p.closed && !p.live.aborted {
 		eta := "?"
 		if rate > 0 {
 			eta = formatDuration(time.Duration(float64(max(p.opts.Total-p.n, 0)) / rate * float64(time.Second)))
@@ -136,12 +140,14 @@ func formatDuration(d time.Duration) string {
 	return fmt.Sprintf("%02d:%02d", s/60, s%60)
 }
 
-// render draws both forms. Callers hold live.mu.
+// render draws both forms. A bar whose cell ended aborted before it was closed says where it stopped, in the
+// error colour. Callers hold live.mu.
 func (p *Progress) render(now time.Time) (html, text string) {
 	if p.closed {
 		now = p.end
 	}
 	s := p.state(now)
+	aborted := p.live.aborted && !p.closed
 	var t strings.Builder
 	if p.opts.Description != "" {
 		t.WriteString(p.opts.Description + ": ")
@@ -151,10 +157,16 @@ func (p *Progress) render(now time.Time) (html, text string) {
 		fmt.Fprintf(&t, "%3.0f%%|%s| ", math.Floor(s.frac*100), textBar(s.frac, width))
 	}
 	t.WriteString(s.counts + " [" + s.timing + "]")
+	if aborted {
+		t.WriteString(" stopped at " + s.counts)
+	}
 
-	// The bar's colours: JupyterLab's brand blue while running, green when complete, amber when closed short.
+	// The bar's colours: JupyterLab's brand blue while running, green when complete, amber when closed short,
+	// red when its cell ended aborted.
 	fillVar, fill, state := "--jp-brand-color1", "#1976d2", "running"
 	switch {
+	case aborted:
+		fillVar, fill, state = "--jp-error-color1", "#d32f2f", "aborted"
 	case p.closed && (s.complete || s.frac < 0):
 		fillVar, fill, state = "--jp-success-color1", "#388e3c", "done"
 	case p.closed:
@@ -175,7 +187,11 @@ func (p *Progress) render(now time.Time) (html, text string) {
 	} else {
 		fmt.Fprintf(&h, `<span role="progressbar" aria-valuenow="%d" data-state="%s" style="%s">●</span>`, p.n, state, themed("color", fillVar, fill))
 	}
-	h.WriteString(`<span style="` + styleDim + `">` + escapeText(s.counts+" ["+s.timing+"]") + `</span></div>`)
+	h.WriteString(`<span style="` + styleDim + `">` + escapeText(s.counts+" ["+s.timing+"]") + `</span>`)
+	if aborted {
+		h.WriteString(`<span style="` + themed("color", fillVar, fill) + `">stopped at ` + escapeText(s.counts) + `</span>`)
+	}
+	h.WriteString(`</div>`)
 	return h.String(), t.String()
 }
 
