@@ -244,7 +244,7 @@ type cellRun struct {
 // cancelling ctx interrupts it, and Execute then returns promptly with a
 // *CellError named "Interrupted". The Result is nil when the cell does not
 // end with an expression that has a value. Errors are *CellError.
-func (s *Session) Execute(ctx context.Context, code string, out Output) (*Result, error) {
+func (s *Session) Execute(ctx context.Context, code string, out Output) (_ *Result, err error) {
 	s.execMu.Lock()
 	defer s.execMu.Unlock()
 	if ctx.Err() != nil {
@@ -258,7 +258,7 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (*Result
 
 	run := &cellRun{out: out, st: newStreamer(out), done: ctx.Done()}
 	s.begin(run)
-	defer s.end(run)
+	defer func() { s.end(run, err != nil) }()
 	defer func() {
 		// Whatever the outcome, completion sees what the cell defined; not
 		// while an interrupted run may still be writing the globals.
@@ -341,13 +341,18 @@ func (s *Session) begin(run *cellRun) {
 	s.releaseBackground(run)
 }
 
-// end flushes everything the cell wrote and detaches it.
-func (s *Session) end(run *cellRun) {
+// end flushes everything the cell wrote and detaches it. A cell that failed
+// (panicked, errored or was interrupted) has its display scope aborted first,
+// so its open live views show that they stopped.
+func (s *Session) end(run *cellRun, failed bool) {
 	if s.capture != nil {
 		s.capture.flushPending()
 		s.capture.setSink(nil)
 	}
 	run.st.close()
+	if failed {
+		display.CurrentScope().Abort()
+	}
 	display.SetPublisher(nil)
 	s.cur.CompareAndSwap(run, nil)
 }
