@@ -15,7 +15,10 @@
 //     second, and a final text summary when closed. Without a Sink they show in the notebook through a
 //     display handle (display_data, then update_display_data). A change the throttle holds back is shown
 //     without Close too: as the cell that made it ends (returning or panicking), under that cell, and, with
-//     the real clock, by a trailing publication while the cell still runs; never under a later cell.
+//     the real clock, by a trailing publication while the cell still runs; never under a later cell. A view
+//     still open when its cell ends aborted (the runtime calls display.Scope.Abort for a cell that panicked,
+//     failed or was interrupted) is drawn stopped: a red bar saying "stopped at 37/100", a curve marked
+//     "(stopped)", until a later change resumes it.
 //   - LinePlot, LinePlotXY, ScatterPlot and HeatmapPlot (and their tensor forms) draw data through
 //     gonum.org/v1/plot into a Figure holding SVG or PNG. NaN and Inf are left out: a line breaks there.
 //
