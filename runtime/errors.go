@@ -166,8 +166,7 @@ var panicLine = regexp.MustCompile(`^(?:cell:(\d+):(\d+)|-|\d+:\d+): panic: (.*)
 // (innermost first), and the compiled frames it went through, trimmed of
 // interpreter, reflection and runtime internals. site (nil when unknown)
 // lets each frame be narrowed to its statement (pinpoint.go).
-func panicError(p interp.Panic, trace []string, code string, site *panicSite) *CellError {
-	val := panicValue(p.Value)
+func panicError(val string, p interp.Panic, trace []string, code string, site *panicSite) *CellError {
 	e := &CellError{Name: "panic", Value: val}
 	e.Traceback = append(e.Traceback, "panic: "+val)
 	prev, repeats := "", 0

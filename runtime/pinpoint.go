@@ -114,6 +114,13 @@ func (ps *panicSite) frameBody(fn string) (ast.Node, *storedFunc) {
 // literal: the statement calling a literal in place.
 const literalCall = "func literal"
 
+// anyLibraryCall is the callee standing for any method call or call of a
+// gotensor package (tensor.Ones, nn.CrossEntropyLoss, x.Forward).
+const anyLibraryCall = "a library call"
+
+// libraryPackage names the packages whose functions raise tensor errors.
+var libraryPackage = map[string]bool{"tensor": true, "nn": true, "optim": true, "autograd": true, "gpu": true, "viz": true}
+
 // candidates returns the positions of the statements of body that can have
 // raised the panic: those calling callee when it is set (an outer frame),
 // else those matching the panic value v.
@@ -121,6 +128,18 @@ func candidates(body ast.Node, callee string, v any) []ast.Node {
 	match := valueMatcher(v)
 	switch callee {
 	case "":
+	case anyLibraryCall:
+		match = func(n ast.Node) bool {
+			c, ok := n.(*ast.CallExpr)
+			if !ok {
+				return false
+			}
+			if sel, ok := c.Fun.(*ast.SelectorExpr); ok {
+				id, isPkg := sel.X.(*ast.Ident)
+				return !isPkg || !knownPackage[id.Name] || libraryPackage[id.Name]
+			}
+			return false
+		}
 	case literalCall:
 		match = func(n ast.Node) bool {
 			c, ok := n.(*ast.CallExpr)
@@ -161,6 +180,12 @@ func candidates(body ast.Node, callee string, v any) []ast.Node {
 	if len(out) == 0 && callee == "" && ownPanic(v) {
 		// A panic the frame raised itself.
 		return candidates(body, "panic", nil)
+	}
+	if _, ok := v.(*tensor.Error); ok && len(out) == 0 && callee == "" {
+		// An op no call is named after (a library's helper raised it):
+		// any call that can reach compiled tensor code, at worst several
+		// lines named as candidates, never a wrong single one.
+		return candidates(body, anyLibraryCall, nil)
 	}
 	return out
 }
@@ -340,8 +365,17 @@ func tensorOpCalls(op string) map[string]bool {
 		}
 	case "backward", "grad":
 		want["backward"], want["grad"] = true, true
-	case "select":
-		want["index"] = true
+	case "select", "slice", "narrow":
+		want["index"], want["slice"], want["select"], want["narrow"] = true, true, true, true
+	case "linear", "sequential":
+		// A module's shape check runs in its Forward; its sizes in NewLinear.
+		want["forward"], want["newlinear"], want["newsequential"] = true, true, true
+	case "crossentropy":
+		want["crossentropyloss"] = true
+	case "mseloss":
+		want["mse"] = true
+	case "to":
+		want["cuda"], want["cpu"] = true, true
 	}
 	return want
 }

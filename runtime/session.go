@@ -93,6 +93,9 @@ type Session struct {
 	}
 
 	comp *completer
+	// panicMethod carries a panic value into interpreted code and its
+	// method's text back (panictext.go).
+	panicMethod panicMethod
 
 	// funcs are the functions and methods cells defined, by "name" or
 	// "T.M", for redefinitions (redefine.go); notes are what compiling a
@@ -281,8 +284,13 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (_ *Resu
 	for i, p := range progs {
 		if err := s.run(ctx, run, p, code, cancel, s.progUnits[i]); err != nil {
 			if s.zombie == nil { // not while the run may still write them
-				for name, sym := range undo[i] {
-					s.syms.set(name, sym)
+				// Neither this definition nor the ones after it ran: take
+				// them all back, last first, so a name defined twice gets
+				// the symbol it had before the first.
+				for j := len(progs) - 1; j >= i; j-- {
+					for name, sym := range undo[j] {
+						s.syms.set(name, sym)
+					}
 				}
 			}
 			return nil, err
@@ -422,7 +430,7 @@ func (s *Session) run(ctx context.Context, run *cellRun, p *interp.Program, code
 		run.mu.Lock()
 		trace := append([]string(nil), run.panicTrace...)
 		run.mu.Unlock()
-		return panicError(pv, trace, code, &panicSite{fset: s.in.FileSet(), unit: unit.node, wrapper: unit.wrapper, funcs: s.funcs, cell: s.cellSeq})
+		return panicError(s.panicText(pv.Value), pv, trace, code, &panicSite{fset: s.in.FileSet(), unit: unit.node, wrapper: unit.wrapper, funcs: s.funcs, cell: s.cellSeq})
 	}
 	return runError(err, code)
 }
@@ -506,10 +514,12 @@ func (s *Session) overrides() (std, extra interp.Exports) {
 	mt := stdlib.MapTypes[reflect.ValueOf(fmt.Fprint)]
 	extra = interp.Exports{
 		"gtrt/gtrt": {
-			"SetResult": reflect.ValueOf(s.setResult),
-			"GoPanic":   reflect.ValueOf(s.goPanic),
-			"Rich":      reflect.ValueOf(viz.Rich),
-			"Text":      reflect.ValueOf(plainText),
+			"SetResult":    reflect.ValueOf(s.setResult),
+			"GoPanic":      reflect.ValueOf(s.goPanic),
+			"PanicValue":   reflect.ValueOf(s.panicValueHook),
+			"SetPanicText": reflect.ValueOf(s.setPanicTextHook),
+			"Rich":         reflect.ValueOf(viz.Rich),
+			"Text":         reflect.ValueOf(plainText),
 		},
 		".": {"MapTypes": reflect.ValueOf(map[reflect.Value][]reflect.Type{
 			reflect.ValueOf(fprint):   mt,

@@ -166,17 +166,32 @@ func (rc *runControl) bump() { atomic.AddUint64(rc.id, 1) }
 // (an unexported field: through unsafe, as symTable does) and formatted.
 // TestPlainTextOfCellTypes fails if a yaegi upgrade reshapes the wrapper.
 func plainText(v any) string {
-	rv := reflect.ValueOf(v)
-	for isValueInterface(rv) {
-		c := reflect.New(rv.Type()).Elem()
-		c.Set(rv)
-		f := c.FieldByName("value")
-		rv = *(*reflect.Value)(unsafe.Pointer(f.UnsafeAddr()))
-	}
+	rv := unwrapValue(v)
 	if !rv.IsValid() {
 		return fmt.Sprint(nil)
 	}
 	return fmt.Sprint(rv)
+}
+
+// unwrapValue is v with yaegi's wrappers taken off: a valueInterface, or
+// the reflect.Value yaegi panics with.
+func unwrapValue(v any) reflect.Value {
+	rv := reflect.ValueOf(v)
+	for {
+		switch {
+		case isValueInterface(rv):
+			c := reflect.New(rv.Type()).Elem()
+			c.Set(rv)
+			f := c.FieldByName("value")
+			rv = *(*reflect.Value)(unsafe.Pointer(f.UnsafeAddr()))
+		case rv.IsValid() && rv.Type() == reflectValueType:
+			rv = rv.Interface().(reflect.Value)
+		case rv.IsValid() && rv.Kind() == reflect.Interface && !rv.IsNil():
+			rv = rv.Elem()
+		default:
+			return rv
+		}
+	}
 }
 
 var reflectValueType = reflect.TypeFor[reflect.Value]()
