@@ -8,7 +8,6 @@ import (
 	"go/scanner"
 	"go/token"
 	"reflect"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -34,6 +33,13 @@ type completer struct {
 	cellDocs map[string]string       // cell-declared name → signature and doc
 	methods  map[string][]string     // cell-declared type → its methods
 	varTypes map[string]string       // global → cell-declared type name, when known syntactically
+
+	// Types as the cells spelled them, parsed afresh for the completer
+	// alone (the compiler rewrites the cell's own syntax trees).
+	typeDecls  map[string]ast.Expr // cell-declared type → its definition
+	varExprs   map[string]ast.Expr // global → its type, where a cell says it
+	funcSigs   map[string]ast.Expr // cell-declared function → its *ast.FuncType
+	methodSigs map[string]ast.Expr // "T.M" → the method's *ast.FuncType
 }
 
 // binSymbols merges the compiled symbol tables by import path.
@@ -53,6 +59,8 @@ func newCompleter(s *Session) *completer {
 	c := &completer{
 		s: s, globals: map[string]reflect.Type{}, imports: map[string]string{},
 		cellDocs: map[string]string{}, methods: map[string][]string{}, varTypes: map[string]string{},
+		typeDecls: map[string]ast.Expr{}, varExprs: map[string]ast.Expr{}, funcSigs: map[string]ast.Expr{},
+		methodSigs: map[string]ast.Expr{},
 	}
 	c.refresh()
 	return c
@@ -97,15 +105,19 @@ func (c *completer) noteDecls(fset *token.FileSet, f *ast.File) {
 				if !containsString(c.methods[recv], d.Name.Name) {
 					c.methods[recv] = append(c.methods[recv], d.Name.Name)
 				}
+				setExpr(c.methodSigs, recv+"."+d.Name.Name, copyExpr(fset, d.Type))
 				continue
 			}
 			c.cellDocs[d.Name.Name] = text
+			setExpr(c.funcSigs, d.Name.Name, copyExpr(fset, d.Type))
+			delete(c.varExprs, d.Name.Name)
 		case *ast.GenDecl:
 			for _, sp := range d.Specs {
 				switch sp := sp.(type) {
 				case *ast.TypeSpec:
 					c.cellDocs[sp.Name.Name] = "type " + nodeString(fset, sp) + docText(d.Doc)
 					delete(c.methods, sp.Name.Name) // a redefinition starts afresh
+					setExpr(c.typeDecls, sp.Name.Name, copyExpr(fset, sp.Type))
 				case *ast.ValueSpec:
 					for _, n := range sp.Names {
 						c.cellDocs[n.Name] = d.Tok.String() + " " + nodeString(fset, sp) + docText(d.Doc)
@@ -115,15 +127,57 @@ func (c *completer) noteDecls(fset *token.FileSet, f *ast.File) {
 					}
 				}
 			}
+			if d.Tok == token.VAR || d.Tok == token.CONST {
+				c.noteVarExprs(fset, func(w *walker) *env { return w.genDecl(d, nil) })
+			}
 		}
 	}
 }
 
-// noteStmts records the cell-declared type of globals defined as
-// `x := T{...}` or `x := &T{...}`.
+// noteVarExprs records the types of the globals that walk declares, where
+// they can be spelled in the session's terms, for completing their members
+// later. Callers hold c.mu.
+func (c *completer) noteVarExprs(fset *token.FileSet, walk func(*walker) *env) {
+	defer func() { _ = recover() }() // knowing less is fine
+	w := &walker{cs: c.newScope("")}
+	for e := walk(w); e != nil; e = e.next {
+		name := e.l.name
+		if strings.HasPrefix(name, "_") {
+			continue
+		}
+		delete(c.funcSigs, name)
+		setExpr(c.varExprs, name, copyExpr(fset, w.cs.spell(w.cs.localType(e.l))))
+	}
+}
+
+// setExpr sets m[k] to x, or deletes it when x is nil.
+func setExpr(m map[string]ast.Expr, k string, x ast.Expr) {
+	if x == nil {
+		delete(m, k)
+		return
+	}
+	m[k] = x
+}
+
+// copyExpr parses x's source again, a syntax tree no one else holds.
+func copyExpr(fset *token.FileSet, x ast.Expr) ast.Expr {
+	if x == nil {
+		return nil
+	}
+	cp, err := parser.ParseExpr(nodeString(fset, x))
+	if err != nil {
+		return nil
+	}
+	return cp
+}
+
+// noteStmts records the types of the globals a cell's statements define,
+// and the cell-declared type of those defined as `x := T{...}` or
+// `x := &T{...}`.
 func (c *completer) noteStmts(body *ast.BlockStmt) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.noteVarExprs(token.NewFileSet(), func(w *walker) *env { return w.stmts(body.List, nil, false) })
 	for _, st := range body.List {
 		as, ok := st.(*ast.AssignStmt)
 		if !ok || as.Tok != token.DEFINE || len(as.Lhs) != len(as.Rhs) {
@@ -240,9 +294,9 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 
 	var candidates []string
 	if i > 0 && code[i-1] == '.' {
-		candidates = c.members(code[:i-1], code)
+		candidates = c.members(code, i)
 	} else {
-		candidates = c.scopeNames(code, i)
+		candidates = c.scopeNames(code, i, j)
 	}
 	seen := map[string]bool{}
 	for _, n := range candidates {
@@ -255,18 +309,28 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 	return matches, start, end
 }
 
-// scopeNames lists everything a bare identifier could be; word is the
-// byte offset of the word being completed, which is not a name of its own.
-func (c *completer) scopeNames(code string, word int) []string {
+// scopeNames lists everything a bare identifier could be; [word, end) is
+// the word being completed (byte offsets), which is not a name of its own.
+// Names the cell declares in a function or block are offered only inside
+// it, after their declaration.
+func (c *completer) scopeNames(code string, word, end int) []string {
 	c.mu.RLock()
 	names := append([]string(nil), c.names...)
 	for n := range c.imports {
 		names = append(names, n)
 	}
+	cs := c.scopeAt(code, word)
+	hidden := c.outOfScope(code, word, end, cs)
 	c.mu.RUnlock()
 	names = append(names, goKeywords...)
 	names = append(names, goBuiltins...)
-	return append(names, identsIn(code, word)...)
+	names = append(names, cs.at.names()...)
+	for _, n := range identsIn(code, word) {
+		if !hidden[n] {
+			names = append(names, n)
+		}
+	}
+	return names
 }
 
 // identsIn lists the identifiers of the code being edited (names it
@@ -290,16 +354,18 @@ func identsIn(code string, skip int) []string {
 	}
 }
 
-// members lists the fields and methods of the expression before a dot, or
-// a package's exported names.
-func (c *completer) members(before, code string) []string {
+// members lists the fields and methods of the expression before the dot
+// that precedes byte offset word, or a package's exported names.
+func (c *completer) members(code string, word int) []string {
+	before := code[:word-1]
 	expr := trailingExpr(before)
 	if expr == "" {
 		return nil
 	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	if path, ok := c.importPath(expr, code); ok {
+	cs := c.scopeAt(code, word)
+	if path, ok := c.importPath(expr, code); ok && cs.at.lookup(expr) == nil {
 		var out []string
 		for name := range binSymbols[path] {
 			if ast.IsExported(name) {
@@ -308,37 +374,21 @@ func (c *completer) members(before, code string) []string {
 		}
 		return out
 	}
-	var out []string
-	t := c.typeOf(expr, code)
-	if t == nil {
-		t = c.localType(expr, before, code)
+	if x, err := parser.ParseExpr(expr); err == nil {
+		if t := cs.safeType(x); t != nil {
+			if out := cs.safeMembers(t); len(out) > 0 {
+				return out
+			}
+		}
 	}
-	if t != nil {
+	var out []string
+	if t := c.typeOf(expr, code); t != nil {
 		out = append(out, typeMembers(t)...)
 	}
 	if tn, ok := c.varTypes[expr]; ok {
 		out = append(out, c.methods[tn]...)
 	}
 	return out
-}
-
-// localType infers the type of a variable the code being edited defines
-// (`y := tensor.Ones(2)` earlier in the same cell) from its last definition
-// before the cursor.
-func (c *completer) localType(name, before, code string) reflect.Type {
-	if !token.IsIdentifier(name) {
-		return nil
-	}
-	re := regexp.MustCompile(`(?m)\b` + name + `\s*:?=\s*(.+?)\s*$`)
-	ms := re.FindAllStringSubmatch(before, -1)
-	if len(ms) == 0 {
-		return nil
-	}
-	rhs := ms[len(ms)-1][1]
-	if strings.HasPrefix(rhs, "&") {
-		rhs = rhs[1:]
-	}
-	return c.typeOf(rhs, code)
 }
 
 // importPath resolves a package name, from the session or an import in code.
@@ -511,4 +561,331 @@ func byteOffset(code string, cursor int) int {
 		n++
 	}
 	return len(code)
+}
+
+var boolType = &ctype{rt: reflect.TypeOf(false)}
+
+// exprType is the type of expression x in scope e; idx picks a value of a
+// multi-valued one (a call's results, the ok of v, ok := m[k]).
+func (cs *cellScope) exprType(x ast.Expr, e *env, idx int) *ctype {
+	if x == nil || !cs.tick() {
+		return nil
+	}
+	switch x := x.(type) {
+	case *ast.Ident:
+		return cs.identType(x.Name, e)
+	case *ast.BasicLit:
+		return &ctype{rt: map[token.Token]reflect.Type{
+			token.INT: predeclared["int"], token.FLOAT: predeclared["float64"], token.IMAG: reflect.TypeOf(0i),
+			token.CHAR: predeclared["rune"], token.STRING: predeclared["string"],
+		}[x.Kind]}
+	case *ast.CompositeLit:
+		return cs.typeExpr(x.Type, e)
+	case *ast.FuncLit:
+		return &ctype{under: x.Type, env: e}
+	case *ast.ParenExpr:
+		return cs.exprType(x.X, e, idx)
+	case *ast.SelectorExpr:
+		if id, ok := x.X.(*ast.Ident); ok && e.lookup(id.Name) == nil {
+			if _, global := cs.c.globals[id.Name]; !global {
+				if path, ok := cs.c.importPath(id.Name, cs.code); ok {
+					v, ok := binSymbols[path][x.Sel.Name]
+					if !ok || v.Kind() == reflect.Ptr && v.IsNil() {
+						return nil // a type is no value
+					}
+					return &ctype{rt: v.Type()}
+				}
+			}
+		}
+		return cs.memberType(cs.exprType(x.X, e, 0), x.Sel.Name)
+	case *ast.IndexExpr:
+		t := cs.exprType(x.X, e, 0)
+		switch cs.kind(t) {
+		case reflect.Func: // an instance of a generic function
+			return t
+		case reflect.Map:
+			if idx == 1 {
+				return boolType
+			}
+		case reflect.Ptr:
+			return cs.elemOf(cs.elemOf(t, false), false)
+		}
+		return cs.elemOf(t, false)
+	case *ast.IndexListExpr:
+		return cs.exprType(x.X, e, 0)
+	case *ast.SliceExpr:
+		t := cs.exprType(x.X, e, 0)
+		if k := cs.kind(t); k == reflect.Array || k == reflect.Ptr {
+			el := cs.elemOf(t, false)
+			if k == reflect.Ptr {
+				el = cs.elemOf(el, false)
+			}
+			return &ctype{wrap: reflect.Slice, elem: el}
+		}
+		return t
+	case *ast.StarExpr:
+		return cs.elemOf(cs.exprType(x.X, e, 0), false)
+	case *ast.UnaryExpr:
+		switch x.Op {
+		case token.AND:
+			if el := cs.exprType(x.X, e, 0); el != nil {
+				return &ctype{wrap: reflect.Ptr, elem: el}
+			}
+			return nil
+		case token.ARROW:
+			if idx == 1 {
+				return boolType
+			}
+			return cs.elemOf(cs.exprType(x.X, e, 0), false)
+		case token.NOT:
+			return boolType
+		}
+		return cs.exprType(x.X, e, 0)
+	case *ast.BinaryExpr:
+		switch x.Op {
+		case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ, token.LAND, token.LOR:
+			return boolType
+		case token.SHL, token.SHR:
+			return cs.exprType(x.X, e, 0)
+		}
+		if _, lit := x.X.(*ast.BasicLit); lit {
+			if t := cs.exprType(x.Y, e, 0); t != nil {
+				return t
+			}
+		}
+		return cs.exprType(x.X, e, 0)
+	case *ast.TypeAssertExpr:
+		if idx == 1 {
+			return boolType
+		}
+		return cs.typeExpr(x.Type, e)
+	case *ast.CallExpr:
+		return cs.callType(x, e, idx)
+	}
+	return nil
+}
+
+// callType is the type of a call's result idx, or of a conversion.
+func (cs *cellScope) callType(x *ast.CallExpr, e *env, idx int) *ctype {
+	if cs.isType(x.Fun, e) {
+		return cs.typeExpr(x.Fun, e)
+	}
+	if id, ok := x.Fun.(*ast.Ident); ok && e.lookup(id.Name) == nil && !containsString(cs.c.names, id.Name) {
+		arg := func(i int) ast.Expr {
+			if i < len(x.Args) {
+				return x.Args[i]
+			}
+			return nil
+		}
+		switch id.Name {
+		case "len", "cap", "copy":
+			return &ctype{rt: predeclared["int"]}
+		case "new":
+			if el := cs.typeExpr(arg(0), e); el != nil {
+				return &ctype{wrap: reflect.Ptr, elem: el}
+			}
+			return nil
+		case "make":
+			return cs.typeExpr(arg(0), e)
+		case "append", "min", "max":
+			return cs.exprType(arg(0), e, 0)
+		case "real", "imag":
+			return &ctype{rt: predeclared["float64"]}
+		case "complex":
+			return &ctype{rt: reflect.TypeOf(0i)}
+		case "recover":
+			return &ctype{rt: predeclared["any"]}
+		}
+	}
+	rs := cs.results(cs.exprType(x.Fun, e, 0))
+	if idx < len(rs) {
+		return rs[idx]
+	}
+	return nil
+}
+
+// isType tells whether x names a type rather than a value.
+func (cs *cellScope) isType(x ast.Expr, e *env) bool {
+	switch x := x.(type) {
+	case *ast.ParenExpr:
+		return cs.isType(x.X, e)
+	case *ast.Ident:
+		if l := e.lookup(x.Name); l != nil {
+			return l.isType
+		}
+		if _, ok := cs.c.globals[x.Name]; ok {
+			return false
+		}
+		_, cellType := cs.c.typeDecls[x.Name]
+		_, basic := predeclared[x.Name]
+		return cellType || basic
+	case *ast.SelectorExpr:
+		if id, ok := x.X.(*ast.Ident); ok && e.lookup(id.Name) == nil {
+			if path, ok := cs.c.importPath(id.Name, cs.code); ok {
+				v, ok := binSymbols[path][x.Sel.Name]
+				return ok && v.Kind() == reflect.Ptr && v.IsNil()
+			}
+		}
+	case *ast.IndexExpr:
+		return cs.isType(x.X, e)
+	case *ast.IndexListExpr:
+		return cs.isType(x.X, e)
+	case *ast.StarExpr:
+		return cs.isType(x.X, e)
+	case *ast.ArrayType, *ast.MapType, *ast.ChanType, *ast.FuncType, *ast.InterfaceType, *ast.StructType:
+		return true
+	}
+	return false
+}
+
+// identType is the type of a name: the cell's, then the session's.
+func (cs *cellScope) identType(name string, e *env) *ctype {
+	if l := e.lookup(name); l != nil {
+		return cs.localType(l)
+	}
+	switch name {
+	case "true", "false":
+		return boolType
+	}
+	c := cs.c
+	rt := c.globals[name]
+	if x, ok := c.varExprs[name]; ok {
+		t := cs.typeExpr(x, nil)
+		if rt == nil || cs.kind(t) == rt.Kind() {
+			return t
+		}
+	}
+	if ft, ok := c.funcSigs[name]; ok && (rt == nil || rt.Kind() == reflect.Func) {
+		return &ctype{under: ft}
+	}
+	if rt != nil {
+		return &ctype{rt: rt, named: c.varTypes[name]}
+	}
+	return nil
+}
+
+// methodsOf lists the methods the cells declared on the named type.
+func (cs *cellScope) methodsOf(named string) []string {
+	out := append([]string(nil), cs.c.methods[named]...)
+	for _, d := range cs.methods[named] {
+		out = append(out, d.Name.Name)
+	}
+	return out
+}
+
+// methodSig is the signature of a method the cells declared on named.
+func (cs *cellScope) methodSig(named, name string) *ctype {
+	for _, d := range cs.methods[named] {
+		if d.Name.Name == name {
+			return &ctype{under: d.Type, env: cs.at}
+		}
+	}
+	if ft, ok := cs.c.methodSigs[named+"."+name]; ok {
+		return &ctype{under: ft}
+	}
+	return nil
+}
+
+// memberType is the type of field or method name of t.
+func (cs *cellScope) memberType(t *ctype, name string) *ctype {
+	var found *ctype
+	cs.eachMember(t, 0, func(n string, typ func() *ctype) bool {
+		if n != name {
+			return true
+		}
+		found = typ()
+		return false
+	})
+	return found
+}
+
+// members lists the fields and methods of t.
+func (cs *cellScope) members(t *ctype) []string {
+	var out []string
+	cs.eachMember(t, 0, func(n string, _ func() *ctype) bool {
+		out = append(out, n)
+		return true
+	})
+	return out
+}
+
+// eachMember calls f with each method and field of t (promoted ones too)
+// and a way to get its type, until f returns false.
+func (cs *cellScope) eachMember(t *ctype, depth int, f func(string, func() *ctype) bool) bool {
+	if t == nil || depth > 4 || !cs.tick() {
+		return true
+	}
+	if t.named != "" {
+		for _, m := range cs.methodsOf(t.named) {
+			named := t.named
+			if !f(m, func() *ctype { return cs.methodSig(named, m) }) {
+				return false
+			}
+		}
+	}
+	if t.wrap == reflect.Ptr {
+		return cs.eachMember(t.elem, depth+1, f)
+	}
+	if t.rt != nil {
+		rt := t.rt
+		for _, m := range typeMembers(rt) {
+			if !f(m, func() *ctype {
+				mt, _ := memberType(rt, m)
+				return &ctype{rt: mt}
+			}) {
+				return false
+			}
+		}
+		return true
+	}
+	u := cs.underlying(t)
+	if u == nil || u.rt != nil || u.wrap != reflect.Invalid {
+		if u != nil && u != t {
+			return cs.eachMember(u, depth+1, f)
+		}
+		return true
+	}
+	switch x := u.under.(type) {
+	case *ast.StarExpr:
+		return cs.eachMember(cs.typeExpr(x.X, u.env), depth+1, f)
+	case *ast.StructType:
+		return cs.eachField(x.Fields, u.env, depth, f)
+	case *ast.InterfaceType:
+		return cs.eachField(x.Methods, u.env, depth, f)
+	}
+	return true
+}
+
+// eachField walks the fields of a struct or the methods of an interface,
+// embedded ones included.
+func (cs *cellScope) eachField(fl *ast.FieldList, e *env, depth int, f func(string, func() *ctype) bool) bool {
+	if fl == nil {
+		return true
+	}
+	for _, fd := range fl.List {
+		typ := fd.Type
+		get := func() *ctype { return cs.typeExpr(typ, e) }
+		if len(fd.Names) == 0 { // embedded
+			x := typ
+			if st, ok := x.(*ast.StarExpr); ok {
+				x = st.X
+			}
+			if sel, ok := x.(*ast.SelectorExpr); ok {
+				x = sel.Sel
+			}
+			if id, ok := x.(*ast.Ident); ok && !f(id.Name, get) {
+				return false
+			}
+			if !cs.eachMember(get(), depth+1, f) {
+				return false
+			}
+			continue
+		}
+		for _, id := range fd.Names {
+			if !f(id.Name, get) {
+				return false
+			}
+		}
+	}
+	return true
 }

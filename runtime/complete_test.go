@@ -183,3 +183,139 @@ func TestInspectDocAtCellStart(t *testing.T) {
 		t.Errorf("Inspect(Half) = %q, %v; want the doc comment", text, found)
 	}
 }
+
+// completeCase is a completion request and what its matches must (and must
+// not) include; the cursor is at @@ in code, else at its end.
+type completeCase struct {
+	name       string
+	code       string
+	want       []string
+	wantAbsent []string
+}
+
+// cursorAt removes the @@ marking the cursor from code and returns the
+// cursor as a code-point index (the end of code when there is no marker).
+func cursorAt(marked string) (code string, cursor int) {
+	i := strings.Index(marked, "@@")
+	if i < 0 {
+		return marked, utf8.RuneCountInString(marked)
+	}
+	return marked[:i] + marked[i+2:], utf8.RuneCountInString(marked[:i])
+}
+
+func checkCompletions(t *testing.T, s *Session, tests []completeCase) {
+	t.Helper()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, cursor := cursorAt(tc.code)
+			matches, _, _ := s.Complete(code, cursor)
+			for _, w := range tc.want {
+				if !containsString(matches, w) {
+					t.Errorf("Complete(%q, %d) = %v, want it to include %q", code, cursor, matches, w)
+				}
+			}
+			for _, w := range tc.wantAbsent {
+				if containsString(matches, w) {
+					t.Errorf("Complete(%q, %d) = %v, want no %q", code, cursor, matches, w)
+				}
+			}
+		})
+	}
+}
+
+// TestCompleteCellLocals completes names the cell being typed declares in
+// functions and blocks: offered inside their scope, after their
+// declaration, and not elsewhere.
+func TestCompleteCellLocals(t *testing.T) {
+	s := newSession(t)
+	checkCompletions(t, s, []completeCase{
+		{"parameter", "func f(alpha int) float64 { return al", []string{"alpha"}, nil},
+		{"named result", "func f() (total float64) { to", []string{"total"}, nil},
+		{"method receiver", "type P struct{}\nfunc (self P) M() { se", []string{"self"}, nil},
+		{"range value", "xs := []int{1}\nfor idx, val := range xs { va", []string{"val"}, nil},
+		{"range key", "for idx, val := range []int{1} { fmt.Println(val, id", []string{"idx"}, nil},
+		{"for loop variable", "for step := 0; step < 3; step++ {\n\tfmt.Println(st", []string{"step"}, nil},
+		{"define in body", "func g() {\n\tcount := 3\n\tco", []string{"count"}, nil},
+		{"var in body", "func g() {\n\tvar acc float64\n\tac", []string{"acc"}, nil},
+		{"function literal parameter", "apply := func(weight float64) float64 { return we", []string{"weight"}, nil},
+		{"if init", "if got, ok := map[string]int{}[\"a\"]; ok {\n\tgo", []string{"got"}, nil},
+		{"type switch", "var v any = 1\nswitch num := v.(type) {\ncase int:\n\tnu", []string{"num"}, nil},
+		{"nested block sees outer", "func g(outer int) {\n\tfor i := range 3 {\n\t\tif i > 0 {\n\t\t\tou", []string{"outer"}, nil},
+		{"block local after block", "if true {\n\tinner := 1\n\t_ = inner\n}\nin", nil, []string{"inner"}},
+		{"parameter after function", "func f(alpha int) int { return alpha }\nal", nil, []string{"alpha"}},
+		{"loop variable after loop", "for idx, val := range []int{1} { _, _ = idx, val }\nva", nil, []string{"val"}},
+		{"before its declaration", "func g() {\n\tco@@\n\tcounter := 1\n\t_ = counter\n}", nil, []string{"counter"}},
+		{"other function's local", "func g() { secret := 1; _ = secret }\nfunc h() { se", nil, []string{"secret"}},
+		{"top-level define stays", "if true {}\nkept := 1\nfor range 2 {}\nke", []string{"kept"}, nil},
+	})
+}
+
+// TestCompleteMembersOfExpressions completes x.| where x's type comes from
+// the cell being typed (a parameter, a range variable, a local) or from an
+// index or call expression whose type the session knows.
+func TestCompleteMembersOfExpressions(t *testing.T) {
+	s := newSession(t)
+	if _, err, _ := exec(t, s, `type Point struct{ X, Y float64 }
+func (p Point) Norm() float64 { return math.Hypot(p.X, p.Y) }
+func (p *Point) Scale(k float64) { p.X *= k; p.Y *= k }
+func mkPoints() []Point { return []Point{{3, 4}} }
+ps := []Point{{3, 4}}
+pm := map[string]Point{"a": {1, 2}}
+made := mkPoints()
+var pp []*Point
+tt := tensor.Ones(2, 2)`); err != nil {
+		t.Fatalf("setup: %v", err)
+	}
+	checkCompletions(t, s, []completeCase{
+		{"parameter", "func f(p Point) float64 { return p.No", []string{"Norm"}, nil},
+		{"pointer parameter", "func f(p *Point) { p.", []string{"Norm", "Scale", "X", "Y"}, nil},
+		{"range variable", "for _, q := range ps { q.No", []string{"Norm"}, nil},
+		{"range over a map", "for k, v := range pm { fmt.Println(k, v.", []string{"Norm", "X"}, nil},
+		{"local of the cell", "q := Point{X: 1}\nq.N", []string{"Norm"}, nil},
+		{"local in a function", "func f() {\n\tq := &Point{}\n\tq.Sc", []string{"Scale"}, nil},
+		{"index of a global", "ps[0].No", []string{"Norm"}, nil},
+		{"index of a global of pointers", "pp[0].Sc", []string{"Scale"}, nil},
+		{"index of a local", "local := []Point{{1, 2}}\nlocal[0].No", []string{"Norm"}, nil},
+		{"map index", `pm["k"].`, []string{"Norm", "X", "Y"}, nil},
+		{"global from a cell function", "made[0].No", []string{"Norm"}, nil},
+		{"call of a cell function", "mkPoints()[0].No", []string{"Norm"}, nil},
+		{"compiled method of a parameter", "func f(t *tensor.Tensor) float64 { return t.T().Ite", []string{"Item"}, nil},
+		{"compiled method of a global", "tt.T().Ite", []string{"Item"}, nil},
+		{"local from a compiled call", "func f() {\n\tg := tensor.Ones(2).T()\n\tg.Ite", []string{"Item"}, nil},
+		{"interface parameter", "func f(err error) string { return err.Er", []string{"Error"}, nil},
+		{"type declared in the cell", "type Box struct{ Side float64 }\nfunc (b Box) Area() float64 { return b.Side * b.Side }\nbx := Box{2}\nbx.", []string{"Area", "Side"}, nil},
+		{"embedded field", "type Named struct {\n\tPoint\n\tLabel string\n}\nfunc f(n Named) { n.", []string{"Label", "Point", "Norm", "X"}, nil},
+		{"conversion", "float64(3).", nil, []string{"Norm"}},
+		{"package still", "math.Sq", []string{"Sqrt"}, nil},
+	})
+}
+
+// TestCompleteHalfTypedNeverPanics asks for completion and inspection at
+// every cursor position of half-typed cells.
+func TestCompleteHalfTypedNeverPanics(t *testing.T) {
+	s := newSession(t)
+	cells := []string{
+		"func f(alpha int) float64 { for i, v := range xs { v.X[i].(*T).M()",
+		"type T struct{ T }\nvar t T\nt.T.T.",
+		"type A B\ntype B A\nvar a A\na.",
+		"var a = b\nvar b = a\na.",
+		"x := x.y\nx.",
+		"switch v := z.(type) { case int, string: v.",
+		"select { case v, ok := <-ch: v.",
+		"func (r *R[T]) M[K comparable]() { r.",
+		"m := map[[2]int]func() (a, b int){}; m[[2]int{}]().",
+		"s := \"unterminated\nfoo.",
+		"/* comment\n x.",
+		"for range func(yield func(int) bool) {} { ",
+		"f := func(xs ...Point) { xs[0].",
+		"}}}])) x.",
+	}
+	for _, code := range cells {
+		t.Run(code, func(t *testing.T) {
+			for i := 0; i <= utf8.RuneCountInString(code); i++ {
+				s.Complete(code, i)
+				s.Inspect(code, i, 0)
+			}
+		})
+	}
+}

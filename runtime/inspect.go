@@ -1,6 +1,8 @@
 package runtime
 
 import (
+	"fmt"
+	"go/parser"
 	"go/scanner"
 	"go/token"
 	"reflect"
@@ -27,14 +29,16 @@ func (s *Session) Inspect(code string, cursor, detailLevel int) (data map[string
 		j += size
 	}
 	expr := trailingExpr(code[:j])
+	start := j - len(expr)
 	// Inspecting "f(" with the cursor after the paren shows f.
 	if expr == "" && j > 0 && code[j-1] == '(' {
 		expr = trailingExpr(code[:j-1])
+		start = j - 1 - len(expr)
 	}
 	if expr == "" {
 		return nil, false
 	}
-	text := c.describe(expr, code)
+	text := c.describe(expr, code, start)
 	if text == "" {
 		return nil, false
 	}
@@ -58,11 +62,15 @@ func restParas(s string) string {
 	return ""
 }
 
-// describe explains a selector/call chain: docs first, then types.
-func (c *completer) describe(expr, code string) string {
+// describe explains a selector/call chain starting at byte offset start:
+// docs first, then types.
+func (c *completer) describe(expr, code string, start int) string {
 	expr = strings.TrimSuffix(expr, "()")
 	c.mu.RLock()
 	defer c.mu.RUnlock()
+	if d := c.scopeAt(code, start).describeLocal(expr); d != "" {
+		return d
+	}
 	dot := strings.LastIndex(expr, ".")
 	if dot < 0 {
 		if d, ok := c.cellDocs[expr]; ok {
@@ -217,4 +225,99 @@ func atEOF(err error, code string) bool {
 		}
 	}
 	return false
+}
+
+// describeLocal explains a name the cell being edited declares before the
+// cursor, or a selector chain starting with one: what its declaration says
+// or implies, and where it is.
+func (cs *cellScope) describeLocal(expr string) (text string) {
+	defer func() {
+		if recover() != nil {
+			text = ""
+		}
+	}()
+	root := expr
+	if i := strings.IndexAny(expr, ".(["); i >= 0 {
+		root = expr[:i]
+	}
+	l := cs.at.lookup(root)
+	if l == nil {
+		return ""
+	}
+	if root != expr {
+		return cs.describeMember(expr)
+	}
+	fset := token.NewFileSet()
+	var doc string
+	switch {
+	case l.isType:
+		text = "type " + l.name + " " + nodeString(fset, l.typ)
+	case l.isFunc:
+		text, doc = "func "+l.name+strings.TrimPrefix(nodeString(fset, l.typ), "func"), l.doc
+	default:
+		t := cs.localType(l)
+		if t == nil {
+			text = l.name + " (type not known until the cell runs)"
+			break
+		}
+		text = l.name + " " + t.String()
+		for base := t; base != nil && doc == ""; base = base.elem {
+			if base.rt != nil {
+				doc = typeDoc(base.rt)
+			}
+		}
+	}
+	return text + cs.declaredAt(l.off) + doc
+}
+
+// declaredAt tells the cell line holding byte offset off.
+func (cs *cellScope) declaredAt(off int) string {
+	if off < 0 || off > len(cs.code) {
+		return ""
+	}
+	start := strings.LastIndexByte(cs.code[:off], '\n') + 1
+	end := strings.IndexByte(cs.code[off:], '\n')
+	if end < 0 {
+		end = len(cs.code) - off
+	}
+	line := strings.Count(cs.code[:off], "\n") + 1
+	return fmt.Sprintf("\n\ndeclared in this cell, line %d: %s", line, strings.TrimSpace(cs.code[start:off+end]))
+}
+
+// describeMember explains recv.name where recv starts with a name of the
+// cell being edited.
+func (cs *cellScope) describeMember(expr string) string {
+	dot := strings.LastIndex(expr, ".")
+	if dot < 0 {
+		return ""
+	}
+	recv, name := expr[:dot], expr[dot+1:]
+	x, err := parser.ParseExpr(recv)
+	if err != nil {
+		return ""
+	}
+	t := cs.exprType(x, cs.at, 0)
+	for base := t; base != nil; base = base.elem {
+		if base.named != "" {
+			if d, ok := cs.c.cellDocs[base.named+"."+name]; ok {
+				return d
+			}
+			for _, d := range cs.methods[base.named] {
+				if d.Name.Name == name {
+					d2 := *d
+					d2.Body, d2.Doc = nil, nil
+					return nodeString(cs.fset, &d2) + docText(d.Doc)
+				}
+			}
+		}
+		if base.rt != nil {
+			if d := methodDoc(base.rt, name); d != "" {
+				return d
+			}
+		}
+	}
+	if mt := cs.memberType(t, name); mt != nil {
+		return recv + "." + name + " " + mt.String()
+	}
+	return ""
 }
