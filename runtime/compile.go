@@ -114,7 +114,7 @@ func (s *Session) compileCell(code string) (progs []*interp.Program, undo []map[
 			s.forgetInstances(m[0])
 			s.forgetInstances(m[1])
 		}
-		if err := s.unexportedMember(u.node); err != nil {
+		if err := s.typeMistake(u.node, cellNames); err != nil {
 			return nil, nil, compileError(err, code)
 		}
 		p, err := s.compileAST(u.node)
@@ -381,72 +381,6 @@ func (s *Session) missingMember(n ast.Node) error {
 		return found == nil
 	})
 	return found
-}
-
-// unexportedMember finds a selector of an unexported field or method of a
-// compiled type (x.grad of a *tensor.Tensor), which Go rejects and yaegi
-// compiles into a reflection panic at run time, or of a lower-case name
-// the type has no member of (x.requires_grad); the error names the
-// exported method a PyTorch name stands for (x.Grad(), x.RequiresGrad()).
-func (s *Session) unexportedMember(n ast.Node) error {
-	var found error
-	fset := token.NewFileSet()
-	ast.Inspect(n, func(x ast.Node) bool {
-		sel, ok := x.(*ast.SelectorExpr)
-		if !ok || found != nil || token.IsExported(sel.Sel.Name) {
-			return found == nil
-		}
-		expr := nodeString(fset, sel.X)
-		s.comp.mu.RLock()
-		t := s.comp.typeOf(expr, "")
-		s.comp.mu.RUnlock()
-		if t == nil {
-			return true
-		}
-		base := t
-		for base.Kind() == reflect.Ptr {
-			base = base.Elem()
-		}
-		if base.PkgPath() == "" || base.PkgPath() == "main" {
-			return true // an interpreted type: its own package
-		}
-		alt := exportedAlike(t, sel.Sel.Name)
-		p := s.in.FileSet().Position(sel.Sel.Pos())
-		var msg string
-		if mt, isMethod := memberType(t, sel.Sel.Name); mt != nil {
-			kind := "field"
-			if isMethod {
-				kind = "method"
-			}
-			msg = fmt.Sprintf("%s:%d:%d: %s.%s undefined (cannot refer to unexported %s %s)", cellFile, p.Line, p.Column, expr, sel.Sel.Name, kind, sel.Sel.Name)
-		} else if alt != "" {
-			msg = fmt.Sprintf("%s:%d:%d: %s.%s undefined (type %s has no field or method %s)", cellFile, p.Line, p.Column, expr, sel.Sel.Name, t, sel.Sel.Name)
-		} else {
-			return true // yaegi's own error says it is not there
-		}
-		if alt != "" {
-			msg += fmt.Sprintf("; did you mean %s.%s?", expr, alt)
-		}
-		found = errors.New(msg)
-		return false
-	})
-	return found
-}
-
-// exportedAlike is the exported method of t that name stands for in
-// PyTorch's spelling (grad → Grad(), requires_grad → RequiresGrad()), or "".
-func exportedAlike(t reflect.Type, name string) string {
-	want := normalizeOp(name)
-	for i := range t.NumMethod() {
-		m := t.Method(i)
-		if normalizeOp(m.Name) == want {
-			if methodType(m, t).NumIn() == 0 {
-				return m.Name + "()"
-			}
-			return m.Name
-		}
-	}
-	return ""
 }
 
 // internalError is a panic inside yaegi's compiler.
