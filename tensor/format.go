@@ -20,7 +20,11 @@ var PrintOptions = struct {
 // Only the elements shown leave a device: a summarized CUDA tensor is cut down to its edges on
 // the GPU first. When a device cannot give the values (a released buffer, a failed copy),
 // the values read "<values unavailable: why>" and the size follows the device.
-func (t *Tensor) String() string {
+func (t *Tensor) String() string { return t.str("") }
+
+// str is String with each shown element formatted by spec, a fmt format such as "%.2f" (see
+// Format), instead of PyTorch's rules when spec is "".
+func (t *Tensor) str(spec string) string {
 	if t == nil || t.st == nil {
 		return "<nil>"
 	}
@@ -42,7 +46,7 @@ func (t *Tensor) String() string {
 		body = "[]"
 	} else {
 		var err error
-		if body, err = tensorStr(t, indent); err != nil {
+		if body, err = tensorStr(t, indent, spec); err != nil {
 			body = "<values unavailable: " + err.Error() + ">"
 			suffixes = append(suffixes, "size="+pyTuple(t.shape))
 		}
@@ -86,10 +90,52 @@ func addSuffixes(s string, suffixes []string, indent int) string {
 	return b.String()
 }
 
-// formatter is PyTorch's _Formatter: one width and one notation for every element.
+// formatter is PyTorch's _Formatter: one width and one notation for every element. With a
+// spec (Format's verb), each element is formatted by fmt with it instead, to one width.
 type formatter struct {
 	floating, intMode, sciMode bool
 	width                      int
+	spec                       string
+}
+
+// newSpecFormatter returns the formatter of t's elements under spec (see Format).
+func newSpecFormatter(t *Tensor, spec string) *formatter {
+	f := &formatter{spec: spec, width: 1}
+	for _, s := range specStrings(t, spec) {
+		f.width = max(f.width, len(s))
+	}
+	return f
+}
+
+// specStrings formats each element of the host tensor t with spec, whose verb suits t's dtype
+// (verbFits): Float32 elements as float32 (so %g prints them as short as fmt prints a float32),
+// integers as int64 under %d and as float64 under a float verb.
+func specStrings(t *Tensor, spec string) []string {
+	var out []string
+	switch t.dtype() {
+	case Float32:
+		for _, v := range t.Float32s() {
+			out = append(out, fmt.Sprintf(spec, v))
+		}
+	case Float64:
+		for _, v := range t.Float64s() {
+			out = append(out, fmt.Sprintf(spec, v))
+		}
+	case Bool:
+		for _, v := range t.Bools() {
+			out = append(out, fmt.Sprintf(spec, v))
+		}
+	default:
+		integer := strings.HasSuffix(spec, "d")
+		for _, v := range t.Int64s() {
+			if integer {
+				out = append(out, fmt.Sprintf(spec, v))
+			} else {
+				out = append(out, fmt.Sprintf(spec, float64(v)))
+			}
+		}
+	}
+	return out
 }
 
 func newFormatter(t *Tensor) *formatter {
@@ -205,21 +251,31 @@ func (f *formatter) elems(t *Tensor) []string {
 		}
 		return out
 	}
-	out := elemStrings(t)
+	var out []string
+	if f.spec != "" {
+		out = specStrings(t, f.spec)
+	} else {
+		out = elemStrings(t)
+	}
 	for i, s := range out {
 		out[i] = f.format(s, 0)
 	}
 	return out
 }
 
-// tensorStr formats the values of a non-empty t, or says why it cannot read them.
-func tensorStr(t *Tensor, indent int) (string, error) {
+// tensorStr formats the values of a non-empty t (each with spec unless it is ""), or says why
+// it cannot read them.
+func tensorStr(t *Tensor, indent int, spec string) (string, error) {
 	summarize := t.Numel() > PrintOptions.Threshold
 	var shown *Tensor
 	if err := Maybe(func() { shown = shownOnHost(t, summarize) }); err != nil {
 		return "", err
 	}
-	return tensorStrWith(shown, t.shape, indent, summarize, newFormatter(shown)), nil
+	f := newFormatter
+	if spec != "" {
+		f = func(t *Tensor) *formatter { return newSpecFormatter(t, spec) }
+	}
+	return tensorStrWith(shown, t.shape, indent, summarize, f(shown)), nil
 }
 
 // shownOnHost returns, on the host, the elements String shows of t: t itself when nothing is
@@ -320,23 +376,55 @@ func vectorStr(shown *Tensor, n, indent int, summarize bool, f *formatter) strin
 	return "[" + strings.Join(lines, ",\n"+strings.Repeat(" ", indent+1)) + "]"
 }
 
-// Format implements fmt.Formatter so that %v and %s print String, while %.2f and friends
-// format the value of a one-element tensor like a float (PyTorch's f"{y:.2f}").
+// Format implements fmt.Formatter. %v and %s print String, %q quotes it. A number verb
+// formats every element String shows with that verb and its flags, width and precision, like
+// fmt formats a Go value of the element's type, in String's layout: the tensor(...) wrapper and
+// its suffixes, one width for all elements (right-aligned), rows, and the "..." of a summarized
+// tensor, whose elements are the same edges (only those leave a device). So
+// fmt.Sprintf("%.2f", x) of a 2×2 float tensor reads tensor([[ 0.12, -1.50],\n        [ 3.00,  0.25]]).
+// The number verbs are %e, %E, %f, %F, %g and %G on floating and integer tensors (an integer
+// as a float64), %d on integer tensors and %t on Bool tensors. A one-element tensor prints its
+// value alone, formatted the same way (PyTorch's f"{y:.2f}"), whatever its number of dims.
+//
+// PyTorch formats only one-element tensors and raises for a format spec on any other; gotensor
+// applies the verb to every element instead, which serves a Go Printf better than an error.
+// A verb that does not fit the dtype (%d on a float tensor, %f on a Bool one, %x on any) prints
+// fmt's complaint with the tensor's type and String, as fmt does for a Go value:
+// %!d(*tensor.Tensor=tensor([0.5000, 1.0000])).
 func (t *Tensor) Format(s fmt.State, verb rune) {
 	if t == nil || t.st == nil {
 		fmt.Fprint(s, "<nil>")
 		return
 	}
-	switch verb {
-	case 'f', 'F', 'e', 'E', 'g', 'G':
-		if t.Numel() == 1 {
-			fmt.Fprintf(s, fmt.FormatString(s, verb), t.Item())
+	switch {
+	case verb == 'v' || verb == 's':
+		fmt.Fprint(s, t.String())
+	case verb == 'q':
+		fmt.Fprintf(s, "%q", t.String())
+	case !verbFits(verb, t.dtype()):
+		fmt.Fprintf(s, "%%!%c(%T=%s)", verb, t, t.String())
+	case t.Numel() == 1:
+		spec := fmt.FormatString(s, verb)
+		var host *Tensor
+		if err := Maybe(func() { host = shownOnHost(t, false) }); err != nil {
+			fmt.Fprint(s, t.str(spec)) // says why the value is unavailable
 			return
 		}
+		fmt.Fprint(s, specStrings(host, spec)[0])
+	default:
+		fmt.Fprint(s, t.str(fmt.FormatString(s, verb)))
 	}
-	if verb == 'q' {
-		fmt.Fprintf(s, "%q", t.String())
-		return
+}
+
+// verbFits reports whether Format applies verb to each element of a tensor of dt.
+func verbFits(verb rune, dt DType) bool {
+	switch verb {
+	case 'e', 'E', 'f', 'F', 'g', 'G':
+		return dt != Bool
+	case 'd':
+		return !dt.IsFloat() && dt != Bool
+	case 't':
+		return dt == Bool
 	}
-	fmt.Fprint(s, t.String())
+	return false
 }
