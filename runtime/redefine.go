@@ -194,5 +194,8 @@ func dependentsNote(deps []*storedFunc, err error) string {
 	if m := cellPos.FindStringSubmatch(msg); m != nil {
 		msg = "at line " + m[1] + ", column " + m[2] + " of the cell that defined it: " + strings.TrimLeft(strings.TrimPrefix(msg, m[0]), ": ")
 	}
+	if len(names) == 1 {
+		return fmt.Sprintf("note: %s keeps using the earlier definitions: compiled again with this cell's, it fails %s\n", names[0], msg)
+	}
 	return fmt.Sprintf("note: %s keep using the earlier definitions: compiled again with this cell's, they fail %s\n", strings.Join(names, ", "), msg)
 }
