@@ -749,9 +749,8 @@ func (cs *cellScope) identType(name string, e *env) *ctype {
 	}
 	c := cs.c
 	rt := c.globals[name]
-	if x, ok := c.varExprs[name]; ok {
-		t := cs.typeExpr(x, nil)
-		if rt == nil || cs.kind(t) == rt.Kind() {
+	if x, ok := c.varExprs[name]; ok && rt != nil { // not of a cell that failed
+		if t := cs.typeExpr(x, nil); cs.kind(t) == rt.Kind() {
 			return t
 		}
 	}

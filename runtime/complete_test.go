@@ -263,10 +263,19 @@ ps := []Point{{3, 4}}
 pm := map[string]Point{"a": {1, 2}}
 made := mkPoints()
 var pp []*Point
-tt := tensor.Ones(2, 2)`); err != nil {
+tt := tensor.Ones(2, 2)
+redefined := []Point{}`); err != nil {
 		t.Fatalf("setup: %v", err)
 	}
+	if _, err, _ := exec(t, s, "redefined := tensor.Ones(2)"); err != nil {
+		t.Fatalf("setup: %v", err)
+	}
+	if _, err, _ := exec(t, s, "gone := []Point{{1, 2}}\nnoSuchFunction()"); err == nil {
+		t.Fatalf("setup: a cell calling noSuchFunction ran")
+	}
 	checkCompletions(t, s, []completeCase{
+		{"redefined global", "redefined.", []string{"Backward"}, []string{"Norm"}},
+		{"global of a failed cell", "gone[0].", nil, []string{"Norm"}},
 		{"parameter", "func f(p Point) float64 { return p.No", []string{"Norm"}, nil},
 		{"pointer parameter", "func f(p *Point) { p.", []string{"Norm", "Scale", "X", "Y"}, nil},
 		{"range variable", "for _, q := range ps { q.No", []string{"Norm"}, nil},
