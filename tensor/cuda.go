@@ -205,3 +205,46 @@ func cudaCopyBlock(g gpu.DType, d Device, block []int, dst, src *Tensor) {
 		cudaCopyBlock(g, d, sub, dst.view(sub, dst.strides, dst.offset+k*dst.strides[long]), src.view(sub, src.strides, src.offset+k*src.strides[long]))
 	}
 }
+
+// cudaRelease returns a CUDA buffer's memory to package gpu's caching allocator (the emulator
+// swaps in its own; it belongs with cudaK's functions, which live in cuda_ops.go).
+var cudaRelease = (*gpu.Buffer).Release
+
+// Release frees t's device memory now, instead of when the garbage collector finds its storage
+// unreachable (a backstop that comes late: GPU memory fills up long before Go's heap notices),
+// like PyTorch's del x when x holds the last reference. For a CUDA tensor the whole storage
+// goes back to package gpu's caching allocator, where the next allocation reuses it
+// (gpu.EmptyCache hands cached memory to the driver). t and every tensor sharing its storage
+// (its views, and what autograd saved of it) become unusable: an op, a copy to the host or a
+// backward through them fails with a device error ("use of a released buffer"), and printing
+// them shows "<values unavailable: ...>"; none of them can read memory reused by another
+// tensor. Releasing again is harmless. Release t only when no other goroutine is using it.
+//
+// On the host Release does nothing: Go's garbage collector frees a CPU storage once no tensor
+// views it, and dropping it earlier would break a view still in use.
+func (t *Tensor) Release() {
+	if t == nil || t.st == nil {
+		return
+	}
+	b, ok := t.st.data.(*gpu.Buffer)
+	if !ok || cudaK.scalars.holds(t.st) {
+		return
+	}
+	cudaRelease(b)
+}
+
+// holds reports whether st is the device copy of a cached Go number, which Release must leave
+// alone: every later op using that number reads it.
+func (c *scalarCache) holds(st *storage) bool {
+	if c == nil {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, s := range c.m {
+		if s == st {
+			return true
+		}
+	}
+	return false
+}

@@ -46,9 +46,9 @@ func UseCUDAEmulator() (restore func()) {
 func useEmulator() (*cudaEmulator, func()) {
 	e := &cudaEmulator{mem: map[*gpu.Buffer]*emuBuf{}, off: map[*gpu.Buffer]int64{}, par: map[*gpu.Buffer]*gpu.Buffer{},
 		released: map[*gpu.Buffer]bool{}}
-	old := cudaK
-	cudaK = e.api()
-	return e, func() { cudaK = old }
+	old, oldRelease := cudaK, cudaRelease
+	cudaK, cudaRelease = e.api(), e.release
+	return e, func() { cudaK, cudaRelease = old, oldRelease }
 }
 
 // TestCUDAScalarsUploadOnce checks that a Go number used in CUDA ops is copied to the device
@@ -68,7 +68,8 @@ func TestCUDAScalarsUploadOnce(t *testing.T) {
 }
 
 // release marks b as Released: like a released *gpu.Buffer, b and its views then fail every
-// copy, slice and launch with package gpu's error.
+// copy, slice and launch with package gpu's error. It stands in for (*gpu.Buffer).Release
+// (cudaRelease) while the emulator is in use.
 func (e *cudaEmulator) release(b *gpu.Buffer) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -82,6 +83,16 @@ func (e *cudaEmulator) live(b *gpu.Buffer) error {
 	for ; b != nil; b = e.par[b] {
 		if e.released[b] {
 			return errors.New("gpu: use of a released buffer")
+		}
+	}
+	return nil
+}
+
+// liveAll returns package gpu's error for the first of bs that was released.
+func (e *cudaEmulator) liveAll(bs ...*gpu.Buffer) error {
+	for _, b := range bs {
+		if err := e.live(b); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -147,11 +158,17 @@ func (e *cudaEmulator) api() cudaAPI {
 		cast:    e.castOp,
 		reduce:  e.reduceOp,
 		sgemm: func(tA, tB bool, m, n, k int, alpha float32, a *gpu.Buffer, lda int, b *gpu.Buffer, ldb int, beta float32, c *gpu.Buffer, ldc int) error {
+			if err := e.liveAll(a, b, c); err != nil {
+				return err
+			}
 			blas.Sgemm(tA, tB, m, n, k, alpha, f32s(e.bytesOfBuf(a)), lda, f32s(e.bytesOfBuf(b)), ldb, beta, f32s(e.bytesOfBuf(c)), ldc)
 			return nil
 		},
 		scalars: &scalarCache{},
 		dgemm: func(tA, tB bool, m, n, k int, alpha float64, a *gpu.Buffer, lda int, b *gpu.Buffer, ldb int, beta float64, c *gpu.Buffer, ldc int) error {
+			if err := e.liveAll(a, b, c); err != nil {
+				return err
+			}
 			blas.Dgemm(tA, tB, m, n, k, alpha, f64s(e.bytesOfBuf(a)), lda, f64s(e.bytesOfBuf(b)), ldb, beta, f64s(e.bytesOfBuf(c)), ldc)
 			return nil
 		},
