@@ -124,3 +124,28 @@ wg.Wait()`, 50*time.Millisecond)
 		t.Errorf("next cell stderr = %q, want a note about the abandoned cell", rec.stream("stderr"))
 	}
 }
+
+// TestInterruptStopsSleepingLoop checks that a loop that sleeps stops at
+// the interrupt: once the cell is cancelled its sleeps return at once, and
+// before the sleep itself stopped the run, a loop could race through
+// dozens of iterations (all 100 under -race) before the goroutine that
+// stops it was scheduled.
+func TestInterruptStopsSleepingLoop(t *testing.T) {
+	s := newSession(t)
+	for i := range 4 {
+		rec := &recorder{}
+		ctx, cancel := context.WithCancel(context.Background())
+		timer := time.AfterFunc(100*time.Millisecond, cancel)
+		_, err := s.Execute(ctx, "for i := 0; i < 100; i++ { fmt.Println(i); time.Sleep(10 * time.Millisecond) }", rec)
+		timer.Stop()
+		if !errors.As(err, new(*CellError)) || !strings.Contains(err.Error(), "Interrupted") {
+			t.Fatalf("run %d: error = %v, want Interrupted", i, err)
+		}
+		if _, err, _ := exec(t, s, "1"); err != nil { // waits for a run still unwinding
+			t.Fatal(err)
+		}
+		if lines := strings.Count(rec.transcript(), "\n"); lines > 30 {
+			t.Errorf("run %d: the interrupted loop printed %d lines, want it stopped near the interrupt (about 10)", i, lines)
+		}
+	}
+}

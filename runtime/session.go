@@ -478,6 +478,10 @@ func (s *Session) sleep(d time.Duration) {
 	select {
 	case <-t.C:
 	case <-run.done:
+		// Stop the run before returning: the goroutine that stops it on
+		// the interrupt may not be scheduled yet, and a loop whose
+		// sleeps now return at once would race through its iterations.
+		s.rc.bump()
 	}
 }
 
