@@ -149,3 +149,21 @@ func TestInterruptStopsSleepingLoop(t *testing.T) {
 		}
 	}
 }
+
+// TestGoroutineSleepsOnAfterItsCell checks that a goroutine a cell started
+// sleeps its full time after the cell has returned (the cell's context is
+// cancelled then), and is not stopped as an interrupted run would be.
+func TestGoroutineSleepsOnAfterItsCell(t *testing.T) {
+	s := newSession(t)
+	if _, err, _ := exec(t, s, `slept := make(chan time.Duration, 1)
+go func() { start := time.Now(); time.Sleep(80 * time.Millisecond); slept <- time.Since(start) }()`); err != nil {
+		t.Fatal(err)
+	}
+	res, err, _ := exec(t, s, `(<-slept) >= 80*time.Millisecond`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Data["text/plain"]; got != "true" {
+		t.Errorf("a goroutine's 80 ms sleep after its cell returned: slept >= 80ms = %v, want true", got)
+	}
+}

@@ -477,12 +477,19 @@ func (s *Session) sleep(d time.Duration) {
 	defer t.Stop()
 	select {
 	case <-t.C:
+		return
 	case <-run.done:
-		// Stop the run before returning: the goroutine that stops it on
-		// the interrupt may not be scheduled yet, and a loop whose
-		// sleeps now return at once would race through its iterations.
-		s.rc.bump()
 	}
+	if s.cur.Load() == run {
+		// Interrupted: stop the run before returning, since the goroutine
+		// that stops it may not be scheduled yet, and a loop whose sleeps
+		// now return at once would race through its iterations.
+		s.rc.bump()
+		return
+	}
+	// The cell ended (its context is done when Execute returns): this is
+	// a goroutine it started, which sleeps on.
+	<-t.C
 }
 
 // overrides returns the standard library's symbol tables with the
