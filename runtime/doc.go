@@ -158,7 +158,8 @@
 //     calls of types it can write); a top-level v := G[A, B](...) of a
 //     cell's generic function becomes var v R plus v = G[A, B](...), R its
 //     result type with the type arguments put in (yaegi failed it as "not
-//     a generic type");
+//     a generic type"), and so does one built on such calls with literals
+//     (c := Id(3) + 1, b := Id(2) > 1);
 //   - `go f(x)` becomes a goroutine that evaluates f and x first, as Go
 //     does, and recovers a panic to report it on the cell's stderr instead
 //     of killing the process;
@@ -198,6 +199,14 @@
 //     values of cell-defined types lose their methods when passed to compiled
 //     code as interfaces, except through the paths above (results, Show,
 //     handle updates) and fmt's Stringer/error handling;
+//   - a panic with a value of a cell-defined error or Stringer type reads
+//     as its Error() or String() text only when no other cell type has
+//     the same fields (reflection cannot tell such types apart, and yaegi
+//     hands the panic a bare struct); recover gets the value itself;
+//   - a variable of type error holding a value of a cell-defined type
+//     cannot be copied into a new error variable (e2 := err panics with
+//     "reflect.Set: value of type struct {...} is not assignable to type
+//     error"); assign it to an interface{} variable, or pass it on;
 //   - a loop variable captured by a closure stays shared when the loop body
 //     also assigns to it;
 //   - a method value (v.M, not called) stays bound to the variable v, not
@@ -239,6 +248,8 @@
 // # Concurrency
 //
 // Execute runs one cell at a time. Complete, Inspect and IsComplete read
-// snapshots taken between cells and may be called from any goroutine while
-// a cell runs.
+// snapshots taken between cells (the globals' types, the declarations of
+// earlier cells) plus the text of the cell being typed, which they parse
+// for its local names and their scopes; they may be called from any
+// goroutine while a cell runs and never touch the interpreter.
 package runtime
