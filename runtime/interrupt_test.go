@@ -167,3 +167,26 @@ go func() { start := time.Now(); time.Sleep(80 * time.Millisecond); slept <- tim
 		t.Errorf("a goroutine's 80 ms sleep after its cell returned: slept >= 80ms = %v, want true", got)
 	}
 }
+
+// TestInterruptPanicMethod checks that an Error method that never returns,
+// called to print a cell's panic, is stopped by an interrupt like the cell
+// itself, and the session goes on.
+func TestInterruptPanicMethod(t *testing.T) {
+	s := newSession(t)
+	if _, err, _ := exec(t, s, `kept := 7
+type Stuck struct{ A, B int }
+func (Stuck) Error() string { for {} }`); err != nil {
+		t.Fatal(err)
+	}
+	took, err := interruptAfter(t, s, `panic(Stuck{1, 2})`, 200*time.Millisecond)
+	if err == nil || !strings.Contains(err.Error(), "{1 2}") {
+		t.Errorf("panic(Stuck{1, 2}) interrupted while printing: error = %v, want the bare value {1 2}", err)
+	}
+	if took > 2*time.Second {
+		t.Errorf("the interrupt took %v to stop the Error method, want well under 2s", took)
+	}
+	res, err, _ := exec(t, s, `kept`)
+	if err != nil || res.Data["text/plain"] != "7" {
+		t.Errorf("kept after the interrupt = %v, %v; want 7", res, err)
+	}
+}

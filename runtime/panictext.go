@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"context"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -8,6 +9,9 @@ import (
 	"reflect"
 	"slices"
 	"sync"
+	"time"
+
+	"github.com/traefik/yaegi/interp"
 )
 
 // Go prints a panic of an error as its Error() text and of a fmt.Stringer
@@ -24,19 +28,25 @@ type panicMethod struct {
 	done bool
 }
 
-// panicText is how a cell's panic with value v reads.
-func (s *Session) panicText(v any) string {
-	if t, ok := s.methodText(v); ok {
+// panicText is how a cell's panic with value v reads. Interrupting ctx
+// stops a method that does not return.
+func (s *Session) panicText(ctx context.Context, v any) string {
+	if t, ok := s.methodText(ctx, v); ok {
 		return t
 	}
 	return panicValue(v)
 }
 
 // methodText returns the Error() or String() text of v when v is a value
-// (or pointer) of exactly one cell-declared type that has that method.
+// (or pointer) of exactly one cell-declared struct type that has that
+// method. A cell type of another kind (type MyErr string) is reflected as
+// its underlying type, which plain values share (panic("boom") is a
+// string too), so it is left alone; so is a struct layout that two cell
+// types share. An anonymous struct value laid out as a cell type with the
+// method (struct{ Line int }{3} for ParseError) would be taken for it.
 // It runs interpreted code, so it is called only between runs of the
 // session (never from a goroutine of a cell).
-func (s *Session) methodText(v any) (string, bool) {
+func (s *Session) methodText(ctx context.Context, v any) (string, bool) {
 	rv := unwrapValue(v)
 	if !rv.IsValid() {
 		return "", false
@@ -44,6 +54,9 @@ func (s *Session) methodText(v any) (string, bool) {
 	typ, star := rv.Type(), ""
 	if typ.Kind() == reflect.Pointer {
 		typ, star = typ.Elem(), "*"
+	}
+	if typ.Kind() != reflect.Struct || typ.Name() != "" {
+		return "", false // a compiled type (fmt prints its method) or a non-struct
 	}
 	// Types of the same layout look alike to reflection: if another
 	// cell type is laid out as v's, which one v is cannot be told.
@@ -79,16 +92,52 @@ func (s *Session) methodText(v any) (string, bool) {
 	if method == "" || star == "" && pointerReceiver(decl) {
 		return "", false // not in the value's method set: Go would not call it
 	}
-	return s.callMethod(rv.Interface(), star+match, method)
+	return s.callMethod(ctx, rv.Interface(), star+match, method)
 }
 
-// callMethod calls v's method on v asserted to the cell type typ.
-func (s *Session) callMethod(v any, typ, method string) (string, bool) {
+// callMethod calls v's method on v asserted to the cell type typ. A
+// method that does not return is stopped when ctx is done (the user
+// interrupts), as a cell's run is; one blocked in a compiled call is
+// given up after a second and left behind.
+func (s *Session) callMethod(ctx context.Context, v any, typ, method string) (string, bool) {
 	pm := &s.panicMethod
 	pm.mu.Lock()
 	pm.val, pm.text, pm.done = v, "", false
 	pm.mu.Unlock()
-	_, err := s.in.Eval(fmt.Sprintf("_gtrt.SetPanicText(_gtrt.PanicValue().(%s).%s())", typ, method))
+	finished := make(chan struct{})
+	var err error
+	go func() {
+		defer close(finished)
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("compile: %v", r)
+			}
+		}()
+		var p *interp.Program
+		p, err = s.in.Compile(fmt.Sprintf("_gtrt.SetPanicText(_gtrt.PanicValue().(%s).%s())", typ, method))
+		if err == nil {
+			s.frame.grow()
+			_, err = s.in.Execute(p)
+		}
+	}()
+	select {
+	case <-finished:
+	case <-ctx.Done():
+		give := time.After(time.Second)
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+	stopping:
+		for {
+			s.rc.bump()
+			select {
+			case <-finished:
+				break stopping
+			case <-give:
+				return "", false
+			case <-tick.C:
+			}
+		}
+	}
 	pm.mu.Lock()
 	defer pm.mu.Unlock()
 	pm.val = nil

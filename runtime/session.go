@@ -430,7 +430,7 @@ func (s *Session) run(ctx context.Context, run *cellRun, p *interp.Program, code
 		run.mu.Lock()
 		trace := append([]string(nil), run.panicTrace...)
 		run.mu.Unlock()
-		return panicError(s.panicText(pv.Value), pv, trace, code, &panicSite{fset: s.in.FileSet(), unit: unit.node, wrapper: unit.wrapper, funcs: s.funcs, cell: s.cellSeq})
+		return panicError(s.panicText(ctx, pv.Value), pv, trace, code, &panicSite{fset: s.in.FileSet(), unit: unit.node, wrapper: unit.wrapper, funcs: s.funcs, cell: s.cellSeq})
 	}
 	return runError(err, code)
 }

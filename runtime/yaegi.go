@@ -300,14 +300,18 @@ func (s *Session) forgetInstances(name string) {
 // compiled new frame slots; a top-level expression such as `x + 1` takes a
 // slot each time, so the copy made each cell cost more than the last (a
 // trivial cell took 74 µs after 1,000 cells and 176 µs after 20,000). grow
-// does the same job with a capacity that doubles, so a cell's cost no longer
-// depends on how many came before, and resizeFrame then finds nothing to do.
-// Fields reached through reflection, as in symTable; TestFrameGrows
-// fails loudly if a yaegi upgrade reshapes them.
+// keeps the frame longer than yaegi needs, in chunks that double, and gives
+// each new slot its zero value as it is compiled; resizeFrame, which only
+// looks at the length, then finds nothing to do. Between reallocations the
+// slice header is never written, so goroutines of earlier cells reading
+// globals through it do not race with a new cell (resizeFrame wrote it
+// every time). Fields reached through reflection, as in symTable;
+// TestFrameGrows fails loudly if a yaegi upgrade reshapes them.
 type frameGrower struct {
 	data  *[]reflect.Value // Interpreter.frame.data
 	types *[]reflect.Type  // Interpreter.universe.types
 	mu    *sync.RWMutex    // Interpreter.frame.mutex
+	ready int              // slots given their zero value so far
 }
 
 func newFrameGrower(i *interp.Interpreter) (*frameGrower, error) {
@@ -323,33 +327,39 @@ func newFrameGrower(i *interp.Interpreter) (*frameGrower, error) {
 		!mu.IsValid() || mu.Type() != reflect.TypeFor[sync.RWMutex]() {
 		return nil, fmt.Errorf("yaegi layout changed: frame.data, frame.mutex or scope.types not found")
 	}
-	return &frameGrower{
+	g := &frameGrower{
 		data:  data.Addr().Interface().(*[]reflect.Value),
 		types: types.Addr().Interface().(*[]reflect.Type),
 		mu:    mu.Addr().Interface().(*sync.RWMutex),
-	}, nil
+	}
+	g.ready = len(*g.data)
+	return g, nil
 }
 
 // grow gives every frame slot compiled so far its zero value, as resizeFrame
-// would, reusing spare capacity. Slots already there are neither copied nor
-// moved while capacity lasts, so goroutines of earlier cells that read
-// globals through the frame see the same values.
+// would. Slots already there are neither copied nor moved while the frame's
+// length lasts, so goroutines of earlier cells see the same values.
 func (g *frameGrower) grow() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	types, data := *g.types, *g.data
-	b, l := len(data), len(types)
-	if l <= b {
+	l := len(types)
+	// Slots yaegi's resizeFrame filled (a compile run without grow, such
+	// as the prelude's) are valid; the spare ones grow keeps are not.
+	for g.ready < min(l, len(data)) && data[g.ready].IsValid() {
+		g.ready++
+	}
+	if l <= g.ready {
 		return
 	}
-	if l > cap(data) {
-		grown := make([]reflect.Value, b, max(2*cap(data), l, 256))
+	if l > len(data) {
+		grown := make([]reflect.Value, max(2*len(data), l+1024))
 		copy(grown, data)
 		data = grown
+		*g.data = data
 	}
-	data = data[:l]
-	for j, t := range types[b:l] {
-		data[b+j] = reflect.New(t).Elem()
+	for j, t := range types[g.ready:l] {
+		data[g.ready+j] = reflect.New(t).Elem()
 	}
-	*g.data = data
+	g.ready = l
 }
