@@ -93,6 +93,7 @@ func (c *completer) refresh() {
 func (c *completer) noteDecls(fset *token.FileSet, f *ast.File) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.forgetMethods(f)
 	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
@@ -116,7 +117,6 @@ func (c *completer) noteDecls(fset *token.FileSet, f *ast.File) {
 				switch sp := sp.(type) {
 				case *ast.TypeSpec:
 					c.cellDocs[sp.Name.Name] = "type " + nodeString(fset, sp) + docText(d.Doc)
-					delete(c.methods, sp.Name.Name) // a redefinition starts afresh
 					setExpr(c.typeDecls, sp.Name.Name, copyExpr(fset, sp.Type))
 				case *ast.ValueSpec:
 					for _, n := range sp.Names {
@@ -130,6 +130,26 @@ func (c *completer) noteDecls(fset *token.FileSet, f *ast.File) {
 			if d.Tok == token.VAR || d.Tok == token.CONST {
 				c.noteVarExprs(fset, func(w *walker) *env { return w.genDecl(d, nil) })
 			}
+		}
+	}
+}
+
+// forgetMethods drops what is known of the methods of the types f
+// declares: a redefinition starts afresh, with only the methods f declares
+// (before or after the type). Callers hold c.mu.
+func (c *completer) forgetMethods(f *ast.File) {
+	for _, d := range f.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.TYPE {
+			continue
+		}
+		for _, sp := range gd.Specs {
+			name := sp.(*ast.TypeSpec).Name.Name
+			for _, m := range c.methods[name] {
+				delete(c.cellDocs, name+"."+m)
+				delete(c.methodSigs, name+"."+m)
+			}
+			delete(c.methods, name)
 		}
 	}
 }
@@ -375,10 +395,14 @@ func (c *completer) members(code string, word int) []string {
 		return out
 	}
 	if x, err := parser.ParseExpr(expr); err == nil {
+		var out []string
 		if t := cs.safeType(x); t != nil {
-			if out := cs.safeMembers(t); len(out) > 0 {
-				return out
-			}
+			out = cs.safeMembers(t)
+		}
+		// A name of the cell shadows the session's: its members or none,
+		// never the global's.
+		if len(out) > 0 || cs.shadows(x) {
+			return out
 		}
 	}
 	var out []string
@@ -389,6 +413,43 @@ func (c *completer) members(code string, word int) []string {
 		out = append(out, c.methods[tn]...)
 	}
 	return out
+}
+
+// chainRoot is the name a selector/call/index chain starts from, nil when
+// it starts from something else (a literal, a type's conversion); unlike
+// rootIdent it sees through slicing, type assertions and instances.
+func chainRoot(x ast.Expr) *ast.Ident {
+	for {
+		switch e := x.(type) {
+		case *ast.Ident:
+			return e
+		case *ast.SelectorExpr:
+			x = e.X
+		case *ast.CallExpr:
+			x = e.Fun
+		case *ast.IndexExpr:
+			x = e.X
+		case *ast.IndexListExpr:
+			x = e.X
+		case *ast.SliceExpr:
+			x = e.X
+		case *ast.ParenExpr:
+			x = e.X
+		case *ast.StarExpr:
+			x = e.X
+		case *ast.TypeAssertExpr:
+			x = e.X
+		default:
+			return nil
+		}
+	}
+}
+
+// shadows tells whether chain x starts from a name the cell declares in
+// the cursor's scope, which hides any global of that name.
+func (cs *cellScope) shadows(x ast.Expr) bool {
+	id := chainRoot(x)
+	return id != nil && cs.at.lookup(id.Name) != nil
 }
 
 // importPath resolves a package name, from the session or an import in code.
@@ -763,23 +824,29 @@ func (cs *cellScope) identType(name string, e *env) *ctype {
 	return nil
 }
 
-// methodsOf lists the methods the cells declared on the named type.
-func (cs *cellScope) methodsOf(named string) []string {
-	out := append([]string(nil), cs.c.methods[named]...)
-	for _, d := range cs.methods[named] {
+// methodsOf lists the methods the cells declared on t's named type; the
+// session's methods of that name are not those of a type the cell being
+// typed (re)declares.
+func (cs *cellScope) methodsOf(t *ctype) []string {
+	var out []string
+	if !t.cell {
+		out = append(out, cs.c.methods[t.named]...)
+	}
+	for _, d := range cs.methods[t.named] {
 		out = append(out, d.Name.Name)
 	}
 	return out
 }
 
-// methodSig is the signature of a method the cells declared on named.
-func (cs *cellScope) methodSig(named, name string) *ctype {
-	for _, d := range cs.methods[named] {
+// methodSig is the signature of a method the cells declared on t's named
+// type.
+func (cs *cellScope) methodSig(t *ctype, name string) *ctype {
+	for _, d := range cs.methods[t.named] {
 		if d.Name.Name == name {
 			return &ctype{under: d.Type, env: cs.at}
 		}
 	}
-	if ft, ok := cs.c.methodSigs[named+"."+name]; ok {
+	if ft, ok := cs.c.methodSigs[t.named+"."+name]; ok && !t.cell {
 		return &ctype{under: ft}
 	}
 	return nil
@@ -815,9 +882,8 @@ func (cs *cellScope) eachMember(t *ctype, depth int, f func(string, func() *ctyp
 		return true
 	}
 	if t.named != "" {
-		for _, m := range cs.methodsOf(t.named) {
-			named := t.named
-			if !f(m, func() *ctype { return cs.methodSig(named, m) }) {
+		for _, m := range cs.methodsOf(t) {
+			if !f(m, func() *ctype { return cs.methodSig(t, m) }) {
 				return false
 			}
 		}

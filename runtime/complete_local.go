@@ -196,31 +196,52 @@ func (c *completer) newScope(code string) *cellScope {
 	}
 }
 
-// closers returns what closes the brackets left open in code.
+// closers returns what closes the brackets left open in code. A function
+// literal that a go or defer statement is cut off in is called as well
+// (`go func(x T) { x.` gets `}()`): go/parser drops a go or defer of
+// anything but a call, and the literal's scope with it.
 func closers(code string) string {
 	var s scanner.Scanner
 	fset := token.NewFileSet()
 	s.Init(fset.AddFile("", -1, len(code)), []byte(code), func(token.Position, string) {}, 0)
-	var open []byte
+	var open []string
+	// goLit: the depth of open at which the literal after go or defer
+	// starts (-1: none pending); prev is the token before.
+	goLit, prev := -1, token.ILLEGAL
 	for {
 		_, tok, _ := s.Scan()
 		switch tok {
 		case token.EOF:
 			var b strings.Builder
 			for i := len(open) - 1; i >= 0; i-- {
-				b.WriteByte(open[i])
+				b.WriteString(open[i])
 			}
 			return b.String()
+		case token.FUNC:
+			if prev == token.GO || prev == token.DEFER {
+				goLit = len(open)
+			}
 		case token.LPAREN:
-			open = append(open, ')')
+			open = append(open, ")")
 		case token.LBRACK:
-			open = append(open, ']')
+			open = append(open, "]")
 		case token.LBRACE:
-			open = append(open, '}')
+			closer := "}"
+			if goLit == len(open) && prev != token.STRUCT && prev != token.INTERFACE {
+				closer, goLit = "}()", -1 // the literal's body
+			}
+			open = append(open, closer)
 		case token.RPAREN, token.RBRACK, token.RBRACE:
 			if len(open) > 0 {
 				open = open[:len(open)-1]
 			}
+		case token.SEMICOLON:
+			if goLit == len(open) { // go func() T; no body: not a literal
+				goLit = -1
+			}
+		}
+		if tok != token.COMMENT {
+			prev = tok
 		}
 	}
 }
@@ -606,6 +627,7 @@ type ctype struct {
 	env   *env
 	wrap  reflect.Kind // reflect.Ptr or reflect.Slice around elem
 	elem  *ctype
+	cell  bool // named is declared by the cell being typed, not the session
 }
 
 // String spells t as Go source would, as far as it is known.
@@ -644,7 +666,7 @@ func (cs *cellScope) typeExpr(x ast.Expr, e *env) *ctype {
 	case *ast.Ident:
 		if l := e.lookup(x.Name); l != nil {
 			if l.isType {
-				return &ctype{named: x.Name, under: l.typ, env: l.env}
+				return &ctype{named: x.Name, under: l.typ, env: l.env, cell: true}
 			}
 			return nil
 		}

@@ -318,6 +318,7 @@ func TestCompleteHalfTypedNeverPanics(t *testing.T) {
 		"for range func(yield func(int) bool) {} { ",
 		"f := func(xs ...Point) { xs[0].",
 		"}}}])) x.",
+		"defer func() struct{ a int } { go func(\n x. }()",
 	}
 	for _, code := range cells {
 		t.Run(code, func(t *testing.T) {
@@ -327,4 +328,37 @@ func TestCompleteHalfTypedNeverPanics(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCompleteLocalOverGlobal completes x.| where x is a name of the cell
+// being typed that shadows a global, or a type the cell redefines: the
+// cell's own declaration decides, never the session's.
+func TestCompleteLocalOverGlobal(t *testing.T) {
+	s := newSession(t)
+	if _, err, _ := exec(t, s, `x := tensor.Ones(2)
+type P struct{ Name string }
+func (p P) Hello() string { return "hello " + p.Name }`); err != nil {
+		t.Fatalf("setup: %v", err)
+	}
+	tensorMembers := []string{"Backward", "Reshape", "Item"}
+	checkCompletions(t, s, []completeCase{
+		{"slice parameter", "func f(x []int) { x.", nil, tensorMembers},
+		{"int range variable", "for x := range 3 { x.", nil, tensorMembers},
+		{"int local", "func g() {\n\tx := 1\n\tx.", nil, tensorMembers},
+		{"local of unknown type", "func g() {\n\tx := notYetDefined()\n\tx.", nil, tensorMembers},
+		{"chain from a local", "func f(x []int) { x.Grad().", nil, tensorMembers},
+		{"global still", "x.", []string{"Backward"}, nil},
+		{"go literal", "go func(x P) { x.", []string{"Hello", "Name"}, tensorMembers},
+		{"defer literal", "defer func(x P) { x.", []string{"Hello", "Name"}, tensorMembers},
+		{"defer literal, cursor inside", "defer func(x P) { x.@@ }(P{})", []string{"Hello", "Name"}, tensorMembers},
+		{"go literal in a function", "func g() {\n\tgo func(x P) {\n\t\tx.", []string{"Hello", "Name"}, tensorMembers},
+		{"go literal with a result", "go func(x P) int { x.", []string{"Hello", "Name"}, tensorMembers},
+		{"go literal with a struct result", "go func(x P) struct{ A int } { x.", []string{"Hello", "Name"}, tensorMembers},
+		{"called literal", "func(x P) { x.@@ }(P{})", []string{"Hello", "Name"}, tensorMembers},
+		{"session type", "var k P\nk.", []string{"Hello", "Name"}, nil},
+		{"method the cell adds", "func (p P) Extra() {}\nvar k P\nk.", []string{"Extra", "Hello", "Name"}, nil},
+		{"type redefined", "type P struct{ Z int }\nvar k P\nk.", []string{"Z"}, []string{"Hello", "Name"}},
+		{"type redefined with a method", "type P struct{ Z int }\nfunc (p P) Bye() {}\nvar k P\nk.", []string{"Bye", "Z"}, []string{"Hello", "Name"}},
+		{"type redefined, pointer", "type P struct{ Z int }\nfunc f(k *P) { k.", []string{"Z"}, []string{"Hello", "Name"}},
+	})
 }

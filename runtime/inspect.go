@@ -68,8 +68,8 @@ func (c *completer) describe(expr, code string, start int) string {
 	expr = strings.TrimSuffix(expr, "()")
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	if d := c.scopeAt(code, start).describeLocal(expr); d != "" {
-		return d
+	if d, local := c.scopeAt(code, start).describeLocal(expr); local {
+		return d // the cell's name hides the session's, known or not
 	}
 	dot := strings.LastIndex(expr, ".")
 	if dot < 0 {
@@ -229,23 +229,22 @@ func atEOF(err error, code string) bool {
 
 // describeLocal explains a name the cell being edited declares before the
 // cursor, or a selector chain starting with one: what its declaration says
-// or implies, and where it is.
-func (cs *cellScope) describeLocal(expr string) (text string) {
+// or implies, and where it is. local tells whether expr starts with such a
+// name (text is then empty where nothing is known of it).
+func (cs *cellScope) describeLocal(expr string) (text string, local bool) {
+	x, err := parser.ParseExpr(expr)
+	if err != nil || !cs.shadows(x) {
+		return "", false
+	}
 	defer func() {
 		if recover() != nil {
 			text = ""
 		}
 	}()
-	root := expr
-	if i := strings.IndexAny(expr, ".(["); i >= 0 {
-		root = expr[:i]
-	}
+	root := chainRoot(x).Name
 	l := cs.at.lookup(root)
-	if l == nil {
-		return ""
-	}
 	if root != expr {
-		return cs.describeMember(expr)
+		return cs.describeMember(expr), true
 	}
 	fset := token.NewFileSet()
 	var doc string
@@ -267,7 +266,7 @@ func (cs *cellScope) describeLocal(expr string) (text string) {
 			}
 		}
 	}
-	return text + cs.declaredAt(l.off) + doc
+	return text + cs.declaredAt(l.off) + doc, true
 }
 
 // declaredAt tells the cell line holding byte offset off.
@@ -299,7 +298,7 @@ func (cs *cellScope) describeMember(expr string) string {
 	t := cs.exprType(x, cs.at, 0)
 	for base := t; base != nil; base = base.elem {
 		if base.named != "" {
-			if d, ok := cs.c.cellDocs[base.named+"."+name]; ok {
+			if d, ok := cs.c.cellDocs[base.named+"."+name]; ok && !base.cell {
 				return d
 			}
 			for _, d := range cs.methods[base.named] {
