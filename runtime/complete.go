@@ -416,8 +416,8 @@ func (c *completer) members(code string, word int) []string {
 }
 
 // chainRoot is the name a selector/call/index chain starts from, nil when
-// it starts from something else (a literal, a type's conversion); unlike
-// rootIdent it sees through slicing, type assertions and instances.
+// it starts from something else (a literal, a type's conversion); it sees
+// through slicing, type assertions and instances.
 func chainRoot(x ast.Expr) *ast.Ident {
 	for {
 		switch e := x.(type) {

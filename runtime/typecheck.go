@@ -65,34 +65,12 @@ func (s *Session) globalTypeOf(shadowed map[string]bool) func(ast.Expr) (string,
 	fset := token.NewFileSet()
 	return func(x ast.Expr) (string, reflect.Type) {
 		expr := nodeString(fset, x)
-		if root := rootIdent(x); root == nil || shadowed[root.Name] {
+		if root := chainRoot(x); root == nil || shadowed[root.Name] {
 			return expr, nil
 		}
 		s.comp.mu.RLock()
 		defer s.comp.mu.RUnlock()
 		return expr, s.comp.typeOf(expr, "")
-	}
-}
-
-// rootIdent is the name an expression such as a.b[1].c() starts from.
-func rootIdent(x ast.Expr) *ast.Ident {
-	for {
-		switch e := x.(type) {
-		case *ast.Ident:
-			return e
-		case *ast.SelectorExpr:
-			x = e.X
-		case *ast.IndexExpr:
-			x = e.X
-		case *ast.CallExpr:
-			x = e.Fun
-		case *ast.ParenExpr:
-			x = e.X
-		case *ast.StarExpr:
-			x = e.X
-		default:
-			return nil
-		}
 	}
 }
 
